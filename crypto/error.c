@@ -1,0 +1,281 @@
+/* Messages of the project-wide error codes, in French (default) and English.
+ * A message says what is wrong and, where the reader can act, what to do. */
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct iso_err_text {
+	const char *name;
+	const char *fr;
+	const char *en;
+};
+
+static const struct iso_err_text err_texts[ISO_ERR__COUNT] = {
+	[ISO_OK] = {"ok", "succès", "success"},
+	[ISO_E_NOMEM] = {"no-memory", "mémoire insuffisante", "out of memory"},
+	[ISO_E_IO] = {"io", "erreur de lecture ou d’écriture de fichier",
+		      "file read or write error"},
+	[ISO_E_CRYPTO_LIB] = {"crypto-library",
+			      "erreur interne de la bibliothèque cryptographique",
+			      "internal error of the cryptographic library"},
+	[ISO_E_RANDOM] = {"random", "le générateur d’aléa du système a échoué",
+			  "the system random generator failed"},
+	[ISO_E_INVALID_ARG] = {"invalid-argument", "argument invalide",
+			       "invalid argument"},
+	[ISO_E_TOO_LARGE] = {"too-large", "donnée trop volumineuse",
+			     "data too large"},
+	[ISO_E_JSON] = {"malformed-json", "JSON mal formé", "malformed JSON"},
+	[ISO_E_SHAPE] = {"wrong-shape",
+			 "structure inattendue (champ manquant, en trop ou du mauvais type)",
+			 "unexpected structure (missing, extra or mistyped field)"},
+	[ISO_E_NOT_CANONICAL] = {"not-canonical",
+				 "document pas sous forme canonique (espaces, ordre des champs ou écriture des nombres)",
+				 "document not in canonical form (spaces, field order or number format)"},
+	[ISO_E_NUMBER] = {"bad-number",
+			  "nombre mal écrit (chiffres décimaux sans zéro initial attendus)",
+			  "badly written number (decimal digits without leading zero expected)"},
+	[ISO_E_UNKNOWN_GROUP] = {"unknown-group",
+				 "groupe inconnu (BELENIOS-2048 ou RFC-3526-2048 attendu)",
+				 "unknown group (BELENIOS-2048 or RFC-3526-2048 expected)"},
+	[ISO_E_UUID] = {"bad-uuid",
+			"identifiant d’élection invalide (au moins 14 caractères base58)",
+			"invalid election identifier (at least 14 base58 characters)"},
+	[ISO_E_ELECTION] = {"bad-election", "définition de l’élection invalide",
+			    "invalid election definition"},
+	[ISO_E_QUESTION_TYPE] = {"unsupported-question",
+				 "type de question non pris en charge (seules les questions homomorphes le sont)",
+				 "unsupported question type (only homomorphic questions are)"},
+	[ISO_E_CREDENTIAL_FORMAT] = {"credential-format",
+				     "mot de passe mal formé : 15 caractères attendus, sous la forme XXX-XXX-XXX-XXX-XXX",
+				     "malformed password: 15 characters expected, as XXX-XXX-XXX-XXX-XXX"},
+	[ISO_E_CREDENTIAL_CHECKSUM] = {"credential-checksum",
+				       "mot de passe erroné : un caractère est probablement mal recopié, vérifiez la saisie",
+				       "wrong password: a character was probably mistyped, check what you typed"},
+	[ISO_E_UNKNOWN_CREDENTIAL] = {"unknown-credential",
+				      "justificatif inconnu : ce bulletin n’est pas signé par un électeur de ce scrutin",
+				      "unknown credential: this ballot is not signed by a voter of this poll"},
+	[ISO_E_CREDENTIAL_USED] = {"credential-used",
+				   "ce justificatif a déjà voté : le vote est définitif",
+				   "this credential has already voted: the vote is final"},
+	[ISO_E_DUPLICATE_PUBLIC_CREDENTIAL] = {"duplicate-public-credential",
+					       "justificatif public en double dans la liste",
+					       "duplicate public credential in the list"},
+	[ISO_E_WEIGHT] = {"bad-weight", "poids de vote invalide", "invalid voting weight"},
+	[ISO_E_PLAINTEXT] = {"bad-choice",
+			     "choix invalide pour cette question (nombre de réponses hors des bornes)",
+			     "invalid choice for this question (number of answers out of bounds)"},
+	[ISO_E_WRONG_ELECTION] = {"wrong-election",
+				  "ce bulletin appartient à une autre élection",
+				  "this ballot belongs to another election"},
+	[ISO_E_WRONG_ELECTION_HASH] = {"wrong-election-hash",
+				       "l’empreinte de l’élection dans le bulletin ne correspond pas",
+				       "the election fingerprint in the ballot does not match"},
+	[ISO_E_NOT_GROUP_ELEMENT] = {"not-group-element",
+				     "valeur hors du groupe cryptographique",
+				     "value outside the cryptographic group"},
+	[ISO_E_NOT_IN_ZQ] = {"not-in-zq",
+			     "défi ou réponse de preuve hors de l’intervalle [0, q)",
+			     "proof challenge or response outside [0, q)"},
+	[ISO_E_BAD_INDIVIDUAL_PROOF] = {"bad-individual-proof",
+					"preuve individuelle invalide (un choix n’est pas 0 ou 1)",
+					"invalid individual proof (a choice is not 0 or 1)"},
+	[ISO_E_BAD_OVERALL_PROOF] = {"bad-overall-proof",
+				     "preuve globale invalide (nombre de choix hors des bornes)",
+				     "invalid overall proof (number of choices out of bounds)"},
+	[ISO_E_BAD_BLANK_PROOF] = {"bad-blank-proof", "preuve de vote blanc invalide",
+				   "invalid blank-vote proof"},
+	[ISO_E_BAD_SIGNATURE] = {"bad-signature", "signature du bulletin invalide",
+				 "invalid ballot signature"},
+	[ISO_E_SIGNATURE_HASH] = {"signature-hash-mismatch",
+				  "la signature ne porte pas sur ce bulletin",
+				  "the signature does not cover this ballot"},
+	[ISO_E_MISSING_SIGNATURE] = {"missing-signature", "bulletin non signé",
+				     "unsigned ballot"},
+	[ISO_E_ANSWER_COUNT] = {"answer-count",
+				"nombre de réponses différent du nombre de questions",
+				"number of answers differs from the number of questions"},
+	[ISO_E_CHOICE_COUNT] = {"choice-count",
+				"nombre de choix chiffrés incorrect pour la question",
+				"wrong number of encrypted choices for the question"},
+	[ISO_E_PROOF_COUNT] = {"proof-count", "nombre de preuves incorrect",
+			       "wrong number of proofs"},
+	[ISO_E_UNEXPECTED_BLANK_PROOF] = {"unexpected-blank-proof",
+					  "preuve de vote blanc sur une question qui n’autorise pas le vote blanc",
+					  "blank-vote proof on a question that does not allow a blank vote"},
+	[ISO_E_MISSING_BLANK_PROOF] = {"missing-blank-proof",
+				       "preuve de vote blanc manquante",
+				       "missing blank-vote proof"},
+	[ISO_E_BAD_POK] = {"bad-proof-of-knowledge",
+			   "preuve de connaissance de clé invalide",
+			   "invalid proof of key knowledge"},
+	[ISO_E_BAD_TRUSTEES] = {"bad-trustees",
+				"paramètres des détenteurs de clé invalides",
+				"invalid trustee parameters"},
+	[ISO_E_PUBLIC_KEY_MISMATCH] = {"public-key-mismatch",
+				       "la clé publique de l’élection n’est pas le produit des clés des détenteurs",
+				       "the election public key is not the product of the trustees' keys"},
+	[ISO_E_BAD_CERTIFICATE] = {"bad-certificate",
+				   "certificat de détenteur de clé invalide",
+				   "invalid trustee certificate"},
+	[ISO_E_BAD_MESSAGE_SIGNATURE] = {"bad-message-signature",
+					 "message signé invalide", "invalid signed message"},
+	[ISO_E_CHANNEL_DECRYPT] = {"channel-decrypt",
+				   "impossible de déchiffrer le message (mauvaise clé ou message altéré)",
+				   "cannot decrypt the message (wrong key or altered message)"},
+	[ISO_E_WRONG_RECIPIENT] = {"wrong-recipient",
+				   "message destiné à un autre détenteur de clé",
+				   "message meant for another trustee"},
+	[ISO_E_CERT_NOT_FOUND] = {"certificate-not-found",
+				  "le certificat de cette clé ne figure pas dans la liste",
+				  "this key's certificate is not in the list"},
+	[ISO_E_BAD_COEFEXPS] = {"bad-coefexps",
+				"engagements de polynôme invalides",
+				"invalid polynomial commitments"},
+	[ISO_E_BAD_SECRET_SHARE] = {"bad-secret-share",
+				    "fragment de clé reçu invalide",
+				    "invalid key share received"},
+	[ISO_E_BAD_VERIFICATION_KEY] = {"bad-verification-key",
+					"clé de vérification de détenteur incorrecte",
+					"incorrect trustee verification key"},
+	[ISO_E_THRESHOLD] = {"bad-threshold",
+			     "seuil invalide (entre 1 et le nombre de détenteurs)",
+			     "invalid threshold (between 1 and the number of trustees)"},
+	[ISO_E_BAD_DECRYPTION_PROOF] = {"bad-decryption-proof",
+					"déchiffrement partiel invalide (preuve ou facteur incorrect)",
+					"invalid partial decryption (wrong proof or factor)"},
+	[ISO_E_MISSING_PARTIAL_DECRYPTION] = {"missing-partial-decryption",
+					      "déchiffrement partiel manquant",
+					      "missing partial decryption"},
+	[ISO_E_NOT_ENOUGH_PARTIAL_DECRYPTIONS] = {"not-enough-partial-decryptions",
+						  "pas assez de déchiffrements partiels pour atteindre le seuil",
+						  "not enough partial decryptions to reach the threshold"},
+	[ISO_E_DUPLICATE_PARTIAL_DECRYPTION] = {"duplicate-partial-decryption",
+						"deux déchiffrements partiels pour le même détenteur",
+						"two partial decryptions for the same trustee"},
+	[ISO_E_UNKNOWN_TRUSTEE] = {"unknown-trustee", "numéro de détenteur inconnu",
+				   "unknown trustee number"},
+	[ISO_E_RESULT_OUT_OF_RANGE] = {"result-out-of-range",
+				       "résultat introuvable (logarithme hors des bornes)",
+				       "result not found (logarithm out of bounds)"},
+	[ISO_E_BAD_RESULT] = {"bad-result",
+			      "le résultat publié ne correspond pas au dépouillement",
+			      "the published result does not match the tally"},
+	[ISO_E_KEY_NOT_IN_TRUSTEES] = {"key-not-in-trustees",
+				       "cette clé ne figure pas parmi les détenteurs de l’élection",
+				       "this key is not among the election's trustees"},
+	[ISO_E_ARCHIVE_FORMAT] = {"archive-format",
+				  "archive .bel mal formée", "malformed .bel archive"},
+	[ISO_E_ARCHIVE_HEADER] = {"archive-header",
+				  "en-tête d’archive absent ou invalide",
+				  "missing or invalid archive header"},
+	[ISO_E_ARCHIVE_NOT_CANONICAL] = {"archive-not-canonical",
+					 "archive non canonique (octets différents de ceux attendus)",
+					 "archive not canonical (bytes differ from the expected ones)"},
+	[ISO_E_ARCHIVE_HASH] = {"archive-hash",
+				"un élément de l’archive ne correspond pas à son empreinte",
+				"an archive member does not match its hash"},
+	[ISO_E_ARCHIVE_CHAIN] = {"archive-chain",
+				 "chaînage des événements rompu (parent ou hauteur incorrects)",
+				 "broken event chain (wrong parent or height)"},
+	[ISO_E_ARCHIVE_MISSING_DATA] = {"archive-missing-data",
+					"donnée référencée absente de l’archive",
+					"referenced data missing from the archive"},
+	[ISO_E_ARCHIVE_EVENT_ORDER] = {"archive-event-order",
+				       "événements dans un ordre interdit",
+				       "events in a forbidden order"},
+	[ISO_E_ARCHIVE_NO_EVENTS] = {"archive-no-events", "archive sans événement",
+				     "archive without events"},
+	[ISO_E_TALLY_MISMATCH] = {"tally-mismatch",
+				  "le dépouillement chiffré publié ne correspond pas aux bulletins",
+				  "the published encrypted tally does not match the ballots"},
+	[ISO_E_TALLY_BEFORE_END] = {"tally-before-end",
+				    "dépouillement avant la clôture de l’urne (EndBallots manquant)",
+				    "tally before the ballot box was closed (missing EndBallots)"},
+	[ISO_E_ARCHIVE_EXISTS] = {"archive-exists", "l’archive existe déjà",
+				  "the archive already exists"},
+	[ISO_E_SHUFFLE_UNSUPPORTED] = {"shuffle-unsupported",
+				       "mélanges (questions non homomorphes) non pris en charge",
+				       "shuffles (non-homomorphic questions) are not supported"},
+	[ISO_E_NO_TALLY] = {"no-tally", "aucun dépouillement chiffré",
+			    "no encrypted tally"},
+};
+
+static const struct iso_err_text *err_text(enum iso_err err)
+{
+	if ((unsigned)err >= ISO_ERR__COUNT || err_texts[err].name == NULL)
+		return NULL;
+	return &err_texts[err];
+}
+
+const char *iso_strerror(enum iso_err err, enum iso_lang lang)
+{
+	const struct iso_err_text *t = err_text(err);
+	if (t == NULL)
+		return lang == ISO_LANG_EN ? "unknown error" : "erreur inconnue";
+	return lang == ISO_LANG_EN ? t->en : t->fr;
+}
+
+const char *iso_errname(enum iso_err err)
+{
+	const struct iso_err_text *t = err_text(err);
+	return t == NULL ? "unknown" : t->name;
+}
+
+enum iso_lang iso_lang_from_env(void)
+{
+	static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && v[0] != '\0')
+			return strncmp(v, "en", 2) == 0 ? ISO_LANG_EN : ISO_LANG_FR;
+	}
+	return ISO_LANG_FR;
+}
+
+void iso_where_clear(struct iso_where *w)
+{
+	w->question = -1;
+	w->choice = -1;
+	w->trustee = -1;
+	w->height = -1;
+	w->tracker[0] = '\0';
+}
+
+void iso_where_format(const struct iso_where *w, enum iso_err err,
+		      enum iso_lang lang, char *buf, unsigned long size)
+{
+	int en = lang == ISO_LANG_EN;
+	size_t n;
+	if (size == 0)
+		return;
+	n = (size_t)snprintf(buf, size, "%s", iso_strerror(err, lang));
+	if (w == NULL)
+		return;
+#define APPEND(...)                                                           \
+	do {                                                                  \
+		if (n < size)                                                 \
+			n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); \
+	} while (0)
+	if (w->tracker[0] != '\0')
+		APPEND(en ? " [ballot %s" : " [bulletin %s", w->tracker);
+	else if (w->height >= 0 || w->question >= 0 || w->trustee >= 0)
+		APPEND(" [");
+	else
+		return;
+	if (w->height >= 0)
+		APPEND(en ? "%sevent %d" : "%sévénement %d",
+		       w->tracker[0] ? ", " : "", w->height);
+	if (w->question >= 0)
+		APPEND("%squestion %d", (w->tracker[0] || w->height >= 0) ? ", " : "",
+		       w->question + 1);
+	if (w->choice >= 0)
+		APPEND(en ? ", choice %d" : ", choix %d", w->choice + 1);
+	if (w->trustee >= 0)
+		APPEND(en ? "%strustee %d" : "%sdétenteur %d",
+		       (w->tracker[0] || w->height >= 0 || w->question >= 0) ? ", " : "",
+		       w->trustee);
+	APPEND("]");
+#undef APPEND
+}
