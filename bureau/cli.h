@@ -1,0 +1,92 @@
+/* The command line of isoloir-bureau: one table of commands, one set of
+ * options shared by all of them (each command says which it takes), and the
+ * helpers every command uses to read its inputs and report errors.
+ * Options and files are those of belenios-tool where one exists, so either
+ * tool can play any role. Messages go to stderr, in French unless the locale
+ * asks for English; results go to stdout or to files. */
+#ifndef ISOLOIR_BUREAU_CLI_H
+#define ISOLOIR_BUREAU_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+enum cli_opt {
+	OPT_DIR = 1u << 0,
+	OPT_UUID = 1u << 1,
+	OPT_GROUP = 1u << 2,
+	OPT_COUNT = 1u << 3,
+	OPT_FILE = 1u << 4,
+	OPT_PRIVCRED = 1u << 5,
+	OPT_BALLOT = 1u << 6,
+	OPT_STEP = 1u << 7,
+	OPT_CERTS = 1u << 8,
+	OPT_KEY = 1u << 9,
+	OPT_THRESHOLD = 1u << 10,
+	OPT_POLYNOMIALS = 1u << 11,
+	OPT_PRIVKEY = 1u << 12,
+	OPT_TRUSTEE_ID = 1u << 13,
+	OPT_DECRYPTION_KEY = 1u << 14,
+	OPT_TYPE = 1u << 15,
+	OPT_TEMPLATE = 1u << 16,
+	OPT_ELECTION = 1u << 17,
+	OPT_TRUSTEES = 1u << 18,
+	OPT_PUBLIC_CREDS = 1u << 19,
+	OPT_QUIET = 1u << 20,
+	OPT_THREADS = 1u << 21,
+};
+
+struct cli {
+	unsigned given; /* OPT_* bits seen on the command line */
+	const char *dir, *uuid, *group, *file, *privcred, *ballot, *certs, *key, *polynomials,
+		*privkey, *decryption_key, *type, *template_path, *election, *trustees,
+		*public_creds;
+	long count, step, threshold, trustee_id, threads;
+	bool quiet;
+	enum iso_lang lang;
+	int argc; /* positional arguments left */
+	char **argv;
+};
+
+struct cli_command {
+	const char *group; /* "ballot", "archive", ... */
+	const char *name;  /* "encrypt", ... */
+	int (*run)(struct cli *c);
+	unsigned opts;     /* OPT_* accepted */
+	unsigned required; /* OPT_* required */
+	const char *help_fr, *help_en;
+};
+
+/* The commands, defined by each cmd_*.c file. */
+extern const struct cli_command cli_commands_ballot[];
+extern const struct cli_command cli_commands_archive[];
+extern const struct cli_command cli_commands_setup[];
+extern const struct cli_command cli_commands_tally[];
+extern const struct cli_command cli_commands_ceremony[];
+
+/* Exit statuses (belenios-tool uses 123 for errors, so do we for a refused
+ * input, and 124 for a command-line error). */
+enum { CLI_OK = 0, CLI_REFUSED = 1, CLI_FAILED = 123, CLI_USAGE = 124 };
+
+/* "msg: error text" (with the where, if any) on stderr; returns an exit status
+ * (CLI_REFUSED for data refused, CLI_FAILED for system errors). */
+int cli_error(const struct cli *c, const char *what, enum iso_err err,
+	      const struct iso_where *where);
+/* Informative line on stderr ("I: ..."), unless --quiet. */
+void cli_info(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text in the command's language: fr or en. */
+const char *cli_tr(const struct cli *c, const char *fr, const char *en);
+
+/* Path of name inside --dir (or "."); malloc'd. */
+char *cli_path(const struct cli *c, const char *name);
+/* Read a file ("-" is stdin); strips nothing. */
+enum iso_err cli_read(const char *path, char **ret, size_t *ret_len);
+/* Read a file and strip one trailing newline (the way belenios-tool reads
+ * one-line JSON files). */
+enum iso_err cli_read_line(const char *path, char **ret, size_t *ret_len);
+/* Write data to a new file (refuses to overwrite), mode 0444 or 0400 for
+ * secrets, durably. */
+enum iso_err cli_write_new(const char *path, const void *data, size_t len, bool secret);
+
+#endif

@@ -1,0 +1,4 @@
+#include "cli.h"
+const struct cli_command cli_commands_tally[] = {
+	{NULL, NULL, NULL, 0, 0, NULL, NULL},
+};
