@@ -89,4 +89,9 @@ enum iso_err cli_read_line(const char *path, char **ret, size_t *ret_len);
  * secrets, durably. */
 enum iso_err cli_write_new(const char *path, const void *data, size_t len, bool secret);
 
+/* Verify the archive of --dir completely (progress on stderr); prints its
+ * own error. */
+struct iso_verified;
+int cli_verify_dir(const struct cli *c, struct iso_verified **ret);
+
 #endif

@@ -134,8 +134,8 @@ static enum iso_err read_proof(struct iso_ballot_verifier *v, const json_t *j)
 {
 	json_t *f[2];
 	enum iso_err err;
-	if (iso_json_fields(j, proof_fields, 2, f) != ISO_OK)
-		return ISO_E_SHAPE;
+	if ((err = iso_json_fields(j, proof_fields, 2, f)) != ISO_OK)
+		return err;
 	if ((err = iso_json_bn(f[0], &v->c)) != ISO_OK || (err = iso_json_bn(f[1], &v->r)) != ISO_OK)
 		return err == ISO_E_NUMBER ? ISO_E_NOT_CANONICAL : err;
 	if (!iso_group_in_zq(v->grp, v->c) || !iso_group_in_zq(v->grp, v->r))
@@ -225,11 +225,12 @@ static const struct iso_field ciphertext_fields[] = {
 static enum iso_err answer_shape(const json_t *ans, json_t **f)
 {
 	json_t *cf[2];
-	if (iso_json_fields(ans, answer_fields, 4, f) != ISO_OK)
-		return ISO_E_SHAPE;
+	enum iso_err err;
+	if ((err = iso_json_fields(ans, answer_fields, 4, f)) != ISO_OK)
+		return err;
 	for (size_t i = 0; i < json_array_size(f[0]); i++) {
-		if (iso_json_fields(json_array_get(f[0], i), ciphertext_fields, 2, cf) != ISO_OK)
-			return ISO_E_SHAPE;
+		if ((err = iso_json_fields(json_array_get(f[0], i), ciphertext_fields, 2, cf)) != ISO_OK)
+			return err;
 		for (int k = 0; k < 2; k++)
 			if (!iso_dec_is_canonical(json_string_value(cf[k]), json_string_length(cf[k])))
 				return ISO_E_NOT_CANONICAL;
@@ -434,8 +435,8 @@ static enum iso_err verify_signature(struct iso_ballot_verifier *v, const json_t
 	enum iso_err err;
 	json_t *f[2];
 	char h[ISO_B64_HASH_LEN + 1];
-	if (iso_json_fields(sig, signature_fields, 2, f) != ISO_OK)
-		return ISO_E_SHAPE;
+	if ((err = iso_json_fields(sig, signature_fields, 2, f)) != ISO_OK)
+		return err;
 	CHECK(signed_hash(raw, len, h));
 	if (strcmp(h, json_string_value(f[0])) != 0)
 		return ISO_E_SIGNATURE_HASH;
@@ -470,10 +471,8 @@ enum iso_err iso_ballot_verify(struct iso_ballot_verifier *v, const struct iso_c
 		iso_ballot_tracker(raw, len, where->tracker);
 	if ((err = iso_json_parse(raw, len, &j)) != ISO_OK)
 		return err;
-	if (!json_is_object(j) || iso_json_fields(j, ballot_fields, 5, f) != ISO_OK) {
-		err = ISO_E_SHAPE;
+	if ((err = iso_json_fields(j, ballot_fields, 5, f)) != ISO_OK)
 		goto out;
-	}
 	for (size_t qi = 0; qi < json_array_size(f[3]); qi++) {
 		json_t *af[4];
 		if ((err = answer_shape(json_array_get(f[3], qi), af)) != ISO_OK) {

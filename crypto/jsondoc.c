@@ -62,6 +62,20 @@ bool iso_json_is_canonical(const json_t *v, const char *buf, size_t len)
 	return st.same && st.pos == len;
 }
 
+/* Same keys as the spec (each once, required ones present) in another
+ * order: the document is well formed but not canonical. */
+static bool fields_reordered(const json_t *obj, const struct iso_field *fields, size_t n)
+{
+	size_t present = 0;
+	for (size_t k = 0; k < n; k++) {
+		json_t *v = json_object_get(obj, fields[k].name);
+		if (v == NULL && !fields[k].optional)
+			return false;
+		present += v != NULL;
+	}
+	return present == json_object_size(obj);
+}
+
 enum iso_err iso_json_fields(const json_t *obj, const struct iso_field *fields, size_t n,
 			     json_t **out)
 {
@@ -75,11 +89,11 @@ enum iso_err iso_json_fields(const json_t *obj, const struct iso_field *fields, 
 	json_object_foreach((json_t *)obj, key, val) {
 		while (i < n && strcmp(fields[i].name, key) != 0) {
 			if (!fields[i].optional)
-				return ISO_E_SHAPE;
+				goto mismatch;
 			i++;
 		}
 		if (i == n)
-			return ISO_E_SHAPE;
+			goto mismatch;
 		if (json_typeof(val) != fields[i].type &&
 		    !(fields[i].type == JSON_TRUE && json_is_boolean(val)))
 			return ISO_E_SHAPE;
@@ -89,6 +103,8 @@ enum iso_err iso_json_fields(const json_t *obj, const struct iso_field *fields, 
 		if (!fields[i].optional)
 			return ISO_E_SHAPE;
 	return ISO_OK;
+mismatch:
+	return fields_reordered(obj, fields, n) ? ISO_E_NOT_CANONICAL : ISO_E_SHAPE;
 }
 
 enum iso_err iso_json_bn(const json_t *v, BIGNUM **ret)
