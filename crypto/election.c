@@ -202,7 +202,10 @@ enum iso_err iso_election_prepare(struct iso_election *e, bool secret)
 	if (*slot == NULL) {
 		BN_CTX *ctx = BN_CTX_new();
 		err = ctx == NULL ? ISO_E_NOMEM
-				  : iso_fixbase_new(e->grp, e->y, secret ? 5 : 8, secret, slot, ctx);
+				  : iso_fixbase_new(e->grp, e->y,
+						    secret ? ISO_FIXBASE_SECRET_WINDOW
+							   : ISO_FIXBASE_PUBLIC_WINDOW,
+						    secret, slot, ctx);
 		BN_CTX_free(ctx);
 	}
 	pthread_mutex_unlock(&e->lock);

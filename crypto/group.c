@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Public-exponent tables: 8-bit windows, 2 MiB for a 256-bit q; secret
- * tables: 5-bit windows, the best product count / scan size trade-off (see
- * bench/). */
-#define ISO_FIXBASE_PUBLIC_WINDOW 8
-#define ISO_FIXBASE_SECRET_WINDOW 5
-
 static const char belenios2048_p[] =
 	"20694785691422546401013643657505008064922989295751104097100884787057374219242717401922237254497684338129066633138078958404960054389636289796393038773905722803605973749427671376777618898589872735865049081167099310535867780980030790491654063777173764198678527273474476341835600035698305193144284561701911000786737307333564123971732897913240474578834468260652327974647951137672658693582180046317922073668860052627186363386088796882120769432366149491002923444346373222145884100586421050242120365433561201320481118852408731077014151666200162313177169372189248078507711827842317498073276598828825169183103125680162072880719";
 static const char belenios2048_q[] =
@@ -421,11 +415,11 @@ enum iso_err iso_varbase_init(struct iso_varbase *vb, const struct iso_group *gr
 {
 	memset(vb, 0, sizeof *vb);
 	vb->grp = grp;
-	vb->L = (grp->qbits + 3) / 4;
+	vb->L = (grp->qbits + ISO_COMB_ROWS - 1) / ISO_COMB_ROWS;
 	vb->x = BN_new();
 	if (vb->x == NULL)
 		return ISO_E_NOMEM;
-	for (int m = 1; m < 16; m++) {
+	for (int m = 1; m < (1 << ISO_COMB_ROWS); m++) {
 		vb->t[m] = BN_new();
 		if (vb->t[m] == NULL) {
 			iso_varbase_free(vb);
@@ -437,7 +431,7 @@ enum iso_err iso_varbase_init(struct iso_varbase *vb, const struct iso_group *gr
 
 void iso_varbase_free(struct iso_varbase *vb)
 {
-	for (int m = 1; m < 16; m++)
+	for (int m = 1; m < (1 << ISO_COMB_ROWS); m++)
 		BN_free(vb->t[m]);
 	BN_free(vb->x);
 	memset(vb, 0, sizeof *vb);
@@ -449,8 +443,8 @@ enum iso_err iso_varbase_set(struct iso_varbase *vb, const BIGNUM *x, BN_CTX *ct
 	opcount.comb_setup++;
 	if (iso_mont_to(grp, vb->x, x, ctx) != ISO_OK || !BN_copy(vb->t[1], vb->x))
 		return ISO_E_CRYPTO_LIB;
-	/* rows: t[2] = x^(2^L), t[4] = x^(2^2L), t[8] = x^(2^3L) */
-	for (int row = 1; row < 4; row++) {
+	/* rows: t[1 << i] = x^(2^(i L)) */
+	for (int row = 1; row < ISO_COMB_ROWS; row++) {
 		BIGNUM *dst = vb->t[1 << row];
 		const BIGNUM *src = vb->t[1 << (row - 1)];
 		if (!BN_copy(dst, src))
@@ -459,7 +453,8 @@ enum iso_err iso_varbase_set(struct iso_varbase *vb, const BIGNUM *x, BN_CTX *ct
 			if (iso_mont_mul(grp, dst, dst, dst, ctx) != ISO_OK)
 				return ISO_E_CRYPTO_LIB;
 	}
-	for (int m = 3; m < 16; m++) {
+	/* every other mask: its lowest row times the rest */
+	for (int m = 3; m < (1 << ISO_COMB_ROWS); m++) {
 		int low = m & -m;
 		if (m == low)
 			continue;
@@ -475,13 +470,13 @@ enum iso_err iso_varbase_exp_mont(const struct iso_varbase *vb, BIGNUM *r_mont, 
 	const struct iso_group *grp = vb->grp;
 	int L = vb->L;
 	bool first = true;
-	if (BN_is_negative(e) || BN_num_bits(e) > 4 * L)
+	if (BN_is_negative(e) || BN_num_bits(e) > ISO_COMB_ROWS * L)
 		return ISO_E_INVALID_ARG;
 	opcount.comb_exp++;
 	for (int j = L - 1; j >= 0; j--) {
-		unsigned m = (unsigned)BN_is_bit_set(e, j) | (unsigned)BN_is_bit_set(e, j + L) << 1 |
-			     (unsigned)BN_is_bit_set(e, j + 2 * L) << 2 |
-			     (unsigned)BN_is_bit_set(e, j + 3 * L) << 3;
+		unsigned m = 0;
+		for (int row = 0; row < ISO_COMB_ROWS; row++)
+			m |= (unsigned)BN_is_bit_set(e, j + row * L) << row;
 		if (!first && iso_mont_mul(grp, r_mont, r_mont, r_mont, ctx) != ISO_OK)
 			return ISO_E_CRYPTO_LIB;
 		if (m == 0)

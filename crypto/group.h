@@ -70,6 +70,8 @@ enum iso_err iso_mont_from(const struct iso_group *grp, BIGNUM *r, const BIGNUM 
  * digits; a secret table (secret=true) holds fixed-width limbs and reads every
  * entry of a window for each digit. Exponents must be < 2^(w*windows) where
  * windows covers qbits; reduce mod q first. */
+#define ISO_FIXBASE_PUBLIC_WINDOW 8 /* 2^8 entries a window, 2 MiB for 256-bit q */
+#define ISO_FIXBASE_SECRET_WINDOW 5 /* 2^5 entries: less to scan per digit */
 enum iso_err iso_fixbase_new(const struct iso_group *grp, const BIGNUM *base, int window,
 			     bool secret, struct iso_fixbase **ret, BN_CTX *ctx);
 void iso_fixbase_free(struct iso_fixbase *fb);
@@ -81,14 +83,19 @@ enum iso_err iso_fixbase_exp(const struct iso_fixbase *fb, BIGNUM *r, const BIGN
 size_t iso_fixbase_bytes(const struct iso_fixbase *fb);
 
 /* Several public exponents of one variable base share one precomputation:
- * x, x^(2^L), x^(2^2L), x^(2^3L) and their 15 products (a 4-row comb, L =
- * qbits/4 rounded up). Each exponentiation then costs L squarings and about
- * L multiplications instead of 4L squarings: worth it from two exponents. */
+ * the rows x, x^(2^L), ..., x^(2^((R-1)L)) (R = ISO_COMB_ROWS, L = qbits/R
+ * rounded up) and all 2^R - 1 products of rows (a comb). Each exponentiation
+ * then costs L squarings and about L multiplications instead of R*L
+ * squarings. With R = 6 the precomputation costs about one exponentiation
+ * and each further exponent about 0.3 of one: worth it from two exponents
+ * (a verifier raises each alpha and beta to three: two challenges and q). */
+#define ISO_COMB_ROWS 6
 struct iso_varbase {
 	const struct iso_group *grp;
 	int L;
-	BIGNUM *t[16]; /* t[m] = prod of rows in mask m, Montgomery form; t[0] unused */
-	BIGNUM *x;     /* the base, Montgomery form */
+	BIGNUM *t[1 << ISO_COMB_ROWS]; /* t[m] = product of the rows in mask m,
+					  Montgomery form; t[0] unused */
+	BIGNUM *x; /* the base, Montgomery form */
 };
 enum iso_err iso_varbase_init(struct iso_varbase *vb, const struct iso_group *grp);
 void iso_varbase_free(struct iso_varbase *vb);

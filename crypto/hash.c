@@ -1,6 +1,8 @@
 /* SHA-256 helpers and the Fiat-Shamir hash (see hash.h). */
 #include "hash.h"
 
+#include "number.h"
+
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include <string.h>
@@ -56,13 +58,20 @@ enum iso_err iso_fs_init(struct iso_fs *fs)
 {
 	fs->nelts = 0;
 	fs->md = EVP_MD_CTX_new();
-	return fs->md == NULL ? ISO_E_NOMEM : ISO_OK;
+	fs->ctx = BN_CTX_new();
+	if (fs->md == NULL || fs->ctx == NULL) {
+		iso_fs_free(fs);
+		return ISO_E_NOMEM;
+	}
+	return ISO_OK;
 }
 
 void iso_fs_free(struct iso_fs *fs)
 {
 	EVP_MD_CTX_free(fs->md);
+	BN_CTX_free(fs->ctx);
 	fs->md = NULL;
+	fs->ctx = NULL;
 }
 
 enum iso_err iso_fs_begin(struct iso_fs *fs)
@@ -90,13 +99,10 @@ enum iso_err iso_fs_elt_dec(struct iso_fs *fs, const char *dec)
 
 enum iso_err iso_fs_elt(struct iso_fs *fs, const BIGNUM *x)
 {
-	enum iso_err err;
-	char *d = BN_bn2dec(x);
-	if (d == NULL)
-		return ISO_E_NOMEM;
-	err = iso_fs_elt_dec(fs, d);
-	OPENSSL_free(d);
-	return err;
+	char d[ISO_DEC_MAX_DIGITS + 1];
+	if (iso_bn_to_dec_buf(x, d, fs->ctx) == 0)
+		return ISO_E_CRYPTO_LIB;
+	return iso_fs_elt_dec(fs, d);
 }
 
 enum iso_err iso_fs_finish(struct iso_fs *fs, const struct iso_group *grp, BIGNUM *ret,

@@ -28,6 +28,7 @@ bool iso_is_hex_hash(const char *s, size_t n);
 /* An incremental Fiat-Shamir hash. */
 struct iso_fs {
 	EVP_MD_CTX *md;
+	BN_CTX *ctx; /* for decimal conversion */
 	int nelts;
 };
 enum iso_err iso_fs_init(struct iso_fs *fs);
