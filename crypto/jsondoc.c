@@ -1,10 +1,15 @@
 /* Strict JSON reading and compact writing (see jsondoc.h), and whole-file
- * reads and atomic writes. */
+ * reads and atomic writes.
+ * Rule: jansson allocates through wipe_malloc/wipe_free, installed before
+ * main; every block jansson frees is wiped first, so a secret that went
+ * through a JSON value (a channel message, a key share) leaves no copy. */
 #include "jsondoc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <malloc.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +17,24 @@
 #include <unistd.h>
 
 #include "number.h"
+
+static void *wipe_malloc(size_t n)
+{
+	return malloc(n);
+}
+
+static void wipe_free(void *ptr)
+{
+	if (ptr != NULL) {
+		OPENSSL_cleanse(ptr, malloc_usable_size(ptr));
+		free(ptr);
+	}
+}
+
+__attribute__((constructor)) static void jsondoc_init(void)
+{
+	json_set_alloc_funcs(wipe_malloc, wipe_free);
+}
 
 enum iso_err iso_json_parse(const char *buf, size_t len, json_t **ret)
 {

@@ -12,6 +12,11 @@
 
 #include "error.h"
 
+/* jansson's allocator is replaced, before main, by one that wipes every block
+ * it frees (secrets pass through JSON: channel messages, key shares). Strings
+ * returned by iso_json_dump are plain malloc blocks: wipe those that hold a
+ * secret before free(). */
+
 /* Largest document we parse: a .bel member or a ballot. */
 #define ISO_JSON_MAX_BYTES (64u * 1024 * 1024)
 
