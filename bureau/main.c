@@ -138,7 +138,7 @@ static void usage_command(const struct cli *c, const struct cli_command *cmd, FI
 		cli_tr(c, cmd->help_fr, cmd->help_en));
 	fprintf(out, "%s\n", cli_tr(c, "Options :", "Options:"));
 	for (size_t i = 0; i < NOPTS; i++) {
-		if (!(cmd->opts & opt_specs[i].bit))
+		if (!((cmd->opts | OPT_QUIET) & opt_specs[i].bit))
 			continue;
 		char name[40];
 		snprintf(name, sizeof name, "--%s%s", opt_specs[i].name, opt_specs[i].has_arg ? "=…" : "");
@@ -187,7 +187,7 @@ static int parse_options(struct cli *c, const struct cli_command *cmd, int argc,
 			usage_command(c, cmd, stdout);
 			return -1;
 		}
-		if (o <= 0 || o > (int)NOPTS || !(cmd->opts & opt_specs[o - 1].bit)) {
+		if (o <= 0 || o > (int)NOPTS || !((cmd->opts | OPT_QUIET) & opt_specs[o - 1].bit)) {
 			fprintf(stderr, "E: %s %s\n", cli_tr(c, "option inconnue ou sans objet pour cette commande :", "unknown option or not for this command:"), argv[optind - 1]);
 			return CLI_USAGE;
 		}
