@@ -433,16 +433,19 @@ out:
 enum iso_err iso_pedersen_step3(const struct iso_group *grp, const struct iso_pedersen_certs *certs,
 				const char *seed, int threshold, char **ret_polynomial)
 {
-	BIGNUM *sk = iso_secret_new(), *dk = iso_secret_new(), **a = NULL, **A = NULL,
-	       *s = iso_secret_new(), *jj = BN_new();
-	BN_CTX *ctx = BN_CTX_secure_new();
+	BIGNUM *sk = NULL, *dk = NULL, **a = NULL, **A = NULL, *s = NULL, *jj = NULL;
+	BN_CTX *ctx = NULL;
 	char *msg = NULL, *sent = NULL;
 	json_t *out = NULL, *secrets = NULL, *coefexps = NULL;
 	size_t me, T = (size_t)threshold;
-	enum iso_err err;
+	enum iso_err err = ISO_E_NOMEM;
 	if (threshold < 1 || (size_t)threshold > certs->n)
 		return ISO_E_THRESHOLD;
-	err = ISO_E_NOMEM;
+	sk = iso_secret_new();
+	dk = iso_secret_new();
+	s = iso_secret_new();
+	jj = BN_new();
+	ctx = BN_CTX_secure_new();
 	a = calloc(T, sizeof *a);
 	A = calloc(T, sizeof *A);
 	out = json_object();
