@@ -1,6 +1,5 @@
 /* Fuzz target: a .bel archive. Reading, the canonical check and the full
  * verification must end with an error code on any bytes. */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
