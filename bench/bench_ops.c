@@ -47,7 +47,7 @@ int main(void)
 	TIME("plain exponentiation, constant time", 400, iso_group_exp_ct(grp, r, x, e, ctx));
 	TIME("Montgomery product", 20000, iso_mont_mul(grp, r, a, a, ctx));
 	TIME("fixed base, public table (window 8)", 2000, iso_fixbase_exp_mont(pub, r, e, ctx));
-	TIME("fixed base, constant-time table (window 5)", 2000, iso_fixbase_exp_mont(sec, r, e, ctx));
+	TIME("fixed base, constant-time table (window 6)", 2000, iso_fixbase_exp_mont(sec, r, e, ctx));
 	TIME("comb: precomputation of one base", 400, iso_varbase_set(&vb, x, ctx));
 	TIME("comb: one exponent", 2000, iso_varbase_exp_mont(&vb, r, e, ctx));
 	TIME("subgroup test (x^q), plain", 400, iso_group_is_member(grp, x, ctx));

@@ -71,7 +71,7 @@ enum iso_err iso_mont_from(const struct iso_group *grp, BIGNUM *r, const BIGNUM 
  * entry of a window for each digit. Exponents must be < 2^(w*windows) where
  * windows covers qbits; reduce mod q first. */
 #define ISO_FIXBASE_PUBLIC_WINDOW 8 /* 2^8 entries a window, 2 MiB for 256-bit q */
-#define ISO_FIXBASE_SECRET_WINDOW 5 /* 2^5 entries: less to scan per digit */
+#define ISO_FIXBASE_SECRET_WINDOW 6 /* 2^6 entries a window: measured best (scan vs products) */
 enum iso_err iso_fixbase_new(const struct iso_group *grp, const BIGNUM *base, int window,
 			     bool secret, struct iso_fixbase **ret, BN_CTX *ctx);
 void iso_fixbase_free(struct iso_fixbase *fb);
