@@ -39,18 +39,16 @@ enum iso_err tally_event_check(const struct iso_verified *v, enum iso_event_type
 			return err;
 		}
 		iso_sha256_hex(lines[0].data, lines[0].len, hex);
-		if (!iso_tally_equal(t, v->tally) || strcmp(hex, sized.tally_hex) != 0 ||
-		    sized.num_tallied != v->tally->num_tallied ||
-		    sized.total_weight != v->tally->total_weight)
+		if (!iso_verified_tally_matches(v, &sized, t) || strcmp(hex, sized.tally_hex) != 0)
 			err = ISO_E_TALLY_MISMATCH;
 		iso_tally_free(t);
 		return err;
 	}
 	case ISO_EV_PARTIAL_DECRYPTION: {
 		struct iso_partial_decryption *pd = NULL;
+		const BIGNUM *key;
 		char hex[65], ohex[65];
-		int owner, index;
-		size_t item;
+		int owner;
 		if (n != 2)
 			return ISO_E_SHAPE;
 		if (!v->has_tally || v->has_result)
@@ -60,29 +58,20 @@ enum iso_err tally_event_check(const struct iso_verified *v, enum iso_event_type
 		iso_sha256_hex(lines[0].data, lines[0].len, hex);
 		if (strcmp(hex, ohex) != 0)
 			return ISO_E_ARCHIVE_MISSING_DATA;
-		if (where != NULL)
-			where->trustee = owner;
-		if ((err = iso_trustees_locate(v->trustees, owner, &item, &index)) != ISO_OK)
+		if ((err = iso_verified_pd_key(v, owner, &key, where)) != ISO_OK)
 			return err;
-		if (v->pds[owner - 1] != NULL)
-			return ISO_E_DUPLICATE_PARTIAL_DECRYPTION;
-		err = iso_partial_decryption_check(v->e, v->tally,
-						   v->trustees->items[item].keys[index - 1],
-						   lines[0].data, lines[0].len, &pd, where);
+		err = iso_partial_decryption_check(v->e, v->tally, key, lines[0].data,
+						   lines[0].len, &pd, where);
 		iso_partial_decryption_free(pd);
 		return err;
 	}
 	case ISO_EV_RESULT: {
 		struct iso_result r = {0, NULL};
-		BIGNUM **factors = NULL;
 		if (n != 1)
 			return ISO_E_SHAPE;
 		if (prev != ISO_EV_PARTIAL_DECRYPTION)
 			return v->ended ? ISO_E_ARCHIVE_EVENT_ORDER : ISO_E_TALLY_BEFORE_END;
-		if ((err = iso_result_parse(v->e, lines[0].data, lines[0].len, &r)) == ISO_OK &&
-		    (err = iso_decryption_combine(v->e, v->trustees, v->pds, &factors, where)) == ISO_OK)
-			err = iso_result_check(v->e, v->tally, factors, &r, where);
-		iso_factors_free(factors, v->tally->n);
+		err = iso_verified_result_check(v, lines[0].data, lines[0].len, &r, where);
 		iso_result_clear(&r);
 		return err;
 	}

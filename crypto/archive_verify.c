@@ -284,6 +284,42 @@ static enum iso_err check_order(const struct iso_verified *v, struct iso_where *
 	return ISO_OK;
 }
 
+bool iso_verified_tally_matches(const struct iso_verified *v,
+				const struct iso_sized_tally *sized, const struct iso_tally *stored)
+{
+	return sized->num_tallied == v->tally->num_tallied &&
+	       sized->total_weight == v->tally->total_weight && iso_tally_equal(stored, v->tally);
+}
+
+enum iso_err iso_verified_pd_key(const struct iso_verified *v, int owner, const BIGNUM **ret_key,
+				 struct iso_where *where)
+{
+	size_t item;
+	int index;
+	enum iso_err err;
+	if (where != NULL)
+		where->trustee = owner;
+	if ((err = iso_trustees_locate(v->trustees, owner, &item, &index)) != ISO_OK)
+		return err;
+	if (v->pds[owner - 1] != NULL)
+		return ISO_E_DUPLICATE_PARTIAL_DECRYPTION;
+	*ret_key = v->trustees->items[item].keys[index - 1];
+	return ISO_OK;
+}
+
+enum iso_err iso_verified_result_check(const struct iso_verified *v, const char *json, size_t len,
+				       struct iso_result *r, struct iso_where *where)
+{
+	BIGNUM **factors = NULL;
+	enum iso_err err;
+	if ((err = iso_result_parse(v->e, json, len, r)) != ISO_OK ||
+	    (err = iso_decryption_combine(v->e, v->trustees, v->pds, &factors, where)) != ISO_OK)
+		return err;
+	err = iso_result_check(v->e, v->tally, factors, r, where);
+	iso_factors_free(factors, v->tally->n);
+	return err;
+}
+
 static enum iso_err check_tally_event(struct iso_verified *v, size_t i, struct iso_where *where)
 {
 	const struct iso_member *m = iso_archive_payload(v->ar, i), *tm;
@@ -300,8 +336,7 @@ static enum iso_err check_tally_event(struct iso_verified *v, size_t i, struct i
 		return ISO_E_ARCHIVE_MISSING_DATA;
 	if ((err = iso_tally_parse(v->e, tm->body, tm->len, &stored)) != ISO_OK)
 		return err;
-	if (sized.num_tallied != v->tally->num_tallied ||
-	    sized.total_weight != v->tally->total_weight || !iso_tally_equal(stored, v->tally))
+	if (!iso_verified_tally_matches(v, &sized, stored))
 		err = ISO_E_TALLY_MISMATCH;
 	iso_tally_free(stored);
 	v->has_tally = err == ISO_OK;
@@ -312,27 +347,21 @@ static enum iso_err check_partial_decryption(struct iso_verified *v, size_t i,
 					     struct iso_where *where)
 {
 	const struct iso_member *m = iso_archive_payload(v->ar, i), *pm;
+	const BIGNUM *key;
 	char hex[65];
 	int owner;
-	size_t item;
-	int index;
 	enum iso_err err;
 	if (where != NULL)
 		where->height = (int)i;
 	if (m == NULL)
 		return ISO_E_ARCHIVE_MISSING_DATA;
-	if ((err = iso_owned_parse(m->body, m->len, &owner, hex)) != ISO_OK)
+	if ((err = iso_owned_parse(m->body, m->len, &owner, hex)) != ISO_OK ||
+	    (err = iso_verified_pd_key(v, owner, &key, where)) != ISO_OK)
 		return err;
-	if (where != NULL)
-		where->trustee = owner;
-	if ((err = iso_trustees_locate(v->trustees, owner, &item, &index)) != ISO_OK)
-		return err;
-	if (v->pds[owner - 1] != NULL)
-		return ISO_E_DUPLICATE_PARTIAL_DECRYPTION;
 	if ((pm = iso_archive_find(v->ar, hex)) == NULL)
 		return ISO_E_ARCHIVE_MISSING_DATA;
-	err = iso_partial_decryption_check(v->e, v->tally, v->trustees->items[item].keys[index - 1],
-					   pm->body, pm->len, &v->pds[owner - 1], where);
+	err = iso_partial_decryption_check(v->e, v->tally, key, pm->body, pm->len,
+					   &v->pds[owner - 1], where);
 	if (err == ISO_OK && where != NULL)
 		where->trustee = -1;
 	return err;
@@ -341,17 +370,12 @@ static enum iso_err check_partial_decryption(struct iso_verified *v, size_t i,
 static enum iso_err check_result(struct iso_verified *v, size_t i, struct iso_where *where)
 {
 	const struct iso_member *m = iso_archive_payload(v->ar, i);
-	BIGNUM **factors = NULL;
 	enum iso_err err;
 	if (where != NULL)
 		where->height = (int)i;
 	if (m == NULL)
 		return ISO_E_ARCHIVE_MISSING_DATA;
-	if ((err = iso_result_parse(v->e, m->body, m->len, &v->result)) != ISO_OK ||
-	    (err = iso_decryption_combine(v->e, v->trustees, v->pds, &factors, where)) != ISO_OK)
-		return err;
-	err = iso_result_check(v->e, v->tally, factors, &v->result, where);
-	iso_factors_free(factors, v->tally->n);
+	err = iso_verified_result_check(v, m->body, m->len, &v->result, where);
 	v->has_result = err == ISO_OK;
 	return err;
 }

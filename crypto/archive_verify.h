@@ -46,4 +46,19 @@ enum iso_err iso_archive_verify(const char *path, const struct iso_verify_opts *
 				struct iso_verified **ret, struct iso_where *where);
 void iso_verified_free(struct iso_verified *v);
 
+/* The checks of the count's events given what v verified before them,
+ * shared by the verifier and by whoever appends such an event. */
+/* The stored tally and its sized form equal the tally recomputed from the
+ * ballots. */
+bool iso_verified_tally_matches(const struct iso_verified *v,
+				const struct iso_sized_tally *sized, const struct iso_tally *stored);
+/* The key that checks trustee owner's partial decryption: a known trustee
+ * that has not decrypted yet. Sets where->trustee to owner. */
+enum iso_err iso_verified_pd_key(const struct iso_verified *v, int owner, const BIGNUM **ret_key,
+				 struct iso_where *where);
+/* A result: parsed into *r (the caller clears it), checked against the
+ * combination of v's partial decryptions. */
+enum iso_err iso_verified_result_check(const struct iso_verified *v, const char *json, size_t len,
+				       struct iso_result *r, struct iso_where *where);
+
 #endif
