@@ -88,6 +88,9 @@ enum iso_err cli_read_line(const char *path, char **ret, size_t *ret_len);
 /* Write data to a new file (refuses to overwrite), mode 0444 or 0400 for
  * secrets, durably. */
 enum iso_err cli_write_new(const char *path, const void *data, size_t len, bool secret);
+/* The same for one line of text: text and a newline, as belenios-tool
+ * writes its key, certificate and ceremony files. The copy is wiped. */
+enum iso_err cli_write_line(const char *path, const char *text, bool secret);
 
 /* Verify the archive of --dir completely (progress on stderr); prints its
  * own error. */

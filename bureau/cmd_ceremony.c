@@ -32,26 +32,19 @@ static int write_file(const struct cli *c, const char *id, const char *ext, cons
 		      bool secret)
 {
 	char name[96];
-	char *path, *data;
-	size_t n = strlen(text);
+	char *path;
 	enum iso_err err = ISO_E_NOMEM;
 	snprintf(name, sizeof name, "%s%s", id, ext);
 	path = cli_path(c, name);
-	data = malloc(n + 1);
-	if (path != NULL && data != NULL) {
-		memcpy(data, text, n);
-		data[n] = '\n';
-		err = cli_write_new(path, data, n + 1, secret);
-	}
+	if (path != NULL)
+		err = cli_write_line(path, text, secret);
 	if (err != ISO_OK) {
 		int r = cli_error(c, path != NULL ? path : name, err, NULL);
 		free(path);
-		free_secret(data, n + 1);
 		return r;
 	}
 	cli_info(c, "%s %s", cli_tr(c, "écrit :", "wrote"), path);
 	free(path);
-	free_secret(data, n + 1);
 	return CLI_OK;
 }
 

@@ -248,7 +248,6 @@ static int cmd_generate_trustee_key(struct cli *c)
 	char *pub = NULL, *priv = NULL, id[9], name[32], *pp = NULL, *sp = NULL;
 	enum iso_err err;
 	int r = CLI_FAILED;
-	size_t n;
 	if (grp == NULL)
 		return CLI_REFUSED;
 	if ((err = iso_trustee_key_generate(grp, &pub, &priv, id)) != ISO_OK)
@@ -261,29 +260,12 @@ static int cmd_generate_trustee_key(struct cli *c)
 	if (pp == NULL || sp == NULL)
 		goto out;
 	/* one line each, as belenios-tool writes them */
-	n = strlen(pub);
-	pub[n] = '\0';
-	{
-		char *pl = malloc(n + 2), *sl = OPENSSL_secure_malloc(strlen(priv) + 2);
-		size_t sn = strlen(priv);
-		if (pl == NULL || sl == NULL) {
-			free(pl);
-			OPENSSL_secure_free(sl);
-			goto out;
-		}
-		memcpy(pl, pub, n);
-		pl[n] = '\n';
-		memcpy(sl, priv, sn);
-		sl[sn] = '\n';
-		err = cli_write_new(pp, pl, n + 1, false);
-		if (err == ISO_OK) {
-			printf("I: %s %s\n", cli_tr(c, "clé publique enregistrée dans", "public key saved to"), pp);
-			err = cli_write_new(sp, sl, sn + 1, true);
-		}
-		free(pl);
-		OPENSSL_secure_clear_free(sl, sn + 2);
+	if ((err = cli_write_line(pp, pub, false)) != ISO_OK) {
+		r = cli_error(c, pp, err, NULL);
+		goto out;
 	}
-	if (err != ISO_OK) {
+	printf("I: %s %s\n", cli_tr(c, "clé publique enregistrée dans", "public key saved to"), pp);
+	if ((err = cli_write_line(sp, priv, true)) != ISO_OK) {
 		r = cli_error(c, sp, err, NULL);
 		goto out;
 	}

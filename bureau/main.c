@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,21 @@ enum iso_err cli_write_new(const char *path, const void *data, size_t len, bool 
 		return ISO_E_IO;
 	}
 	return iso_file_write_atomic(path, data, len, secret ? 0400 : 0444);
+}
+
+enum iso_err cli_write_line(const char *path, const char *text, bool secret)
+{
+	size_t n = strlen(text);
+	char *data = malloc(n + 1);
+	enum iso_err err;
+	if (data == NULL)
+		return ISO_E_NOMEM;
+	memcpy(data, text, n);
+	data[n] = '\n';
+	err = cli_write_new(path, data, n + 1, secret);
+	OPENSSL_cleanse(data, n + 1);
+	free(data);
+	return err;
 }
 
 static void usage_all(const struct cli *c, FILE *out)
