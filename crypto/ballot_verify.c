@@ -124,23 +124,12 @@ fail:
 			return err;          \
 	} while (0)
 
-static const struct iso_field proof_fields[] = {
-	{"challenge", JSON_STRING, false},
-	{"response", JSON_STRING, false},
-};
-
-/* Read one {challenge, response}: both canonical and in [0, q). */
+/* Read one {challenge, response} into v->c, v->r: a number spelt another
+ * way makes the ballot not canonical. */
 static enum iso_err read_proof(struct iso_ballot_verifier *v, const json_t *j)
 {
-	json_t *f[2];
-	enum iso_err err;
-	if ((err = iso_json_fields(j, proof_fields, 2, f)) != ISO_OK)
-		return err;
-	if ((err = iso_json_bn(f[0], &v->c)) != ISO_OK || (err = iso_json_bn(f[1], &v->r)) != ISO_OK)
-		return err == ISO_E_NUMBER ? ISO_E_NOT_CANONICAL : err;
-	if (!iso_group_in_zq(v->grp, v->c) || !iso_group_in_zq(v->grp, v->r))
-		return ISO_E_NOT_IN_ZQ;
-	return ISO_OK;
+	enum iso_err err = iso_proof_read(v->grp, j, &v->c, &v->r);
+	return err == ISO_E_NUMBER ? ISO_E_NOT_CANONICAL : err;
 }
 
 /* One disjunct: A = g^r X^c, B = y^r Y^c g^(-M c), with X, Y as combs;

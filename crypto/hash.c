@@ -1,6 +1,8 @@
-/* SHA-256 helpers and the Fiat-Shamir hash (see hash.h). */
+/* SHA-256 helpers, the Fiat-Shamir hash and the reading of the proofs it
+ * makes (see hash.h). */
 #include "hash.h"
 
+#include "jsondoc.h"
 #include "number.h"
 
 #include <openssl/crypto.h>
@@ -114,5 +116,23 @@ enum iso_err iso_fs_finish(struct iso_fs *fs, const struct iso_group *grp, BIGNU
 		return ISO_E_CRYPTO_LIB;
 	if (BN_bin2bn(d, 32, ret) == NULL || !BN_nnmod(ret, ret, grp->q, ctx))
 		return ISO_E_CRYPTO_LIB;
+	return ISO_OK;
+}
+
+static const struct iso_field proof_fields[] = {
+	{"challenge", JSON_STRING, false},
+	{"response", JSON_STRING, false},
+};
+
+enum iso_err iso_proof_read(const struct iso_group *grp, const json_t *proof, BIGNUM **ret_c,
+			    BIGNUM **ret_r)
+{
+	json_t *f[2];
+	enum iso_err err;
+	if ((err = iso_json_fields(proof, proof_fields, 2, f)) != ISO_OK ||
+	    (err = iso_json_bn(f[0], ret_c)) != ISO_OK || (err = iso_json_bn(f[1], ret_r)) != ISO_OK)
+		return err;
+	if (!iso_group_in_zq(grp, *ret_c) || !iso_group_in_zq(grp, *ret_r))
+		return ISO_E_NOT_IN_ZQ;
 	return ISO_OK;
 }

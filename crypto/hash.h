@@ -4,6 +4,7 @@
 #ifndef ISOLOIR_HASH_H
 #define ISOLOIR_HASH_H
 
+#include <jansson.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -45,5 +46,12 @@ enum iso_err iso_fs_elt_dec(struct iso_fs *fs, const char *dec);
 /* ret = digest mod q */
 enum iso_err iso_fs_finish(struct iso_fs *fs, const struct iso_group *grp, BIGNUM *ret,
 			   BN_CTX *ctx);
+
+/* A proof {"challenge":c,"response":r} as a verifier reads it: exactly these
+ * fields in this order (otherwise the error of iso_json_fields), canonical
+ * decimals (ISO_E_NUMBER), both in [0, q) (ISO_E_NOT_IN_ZQ). *ret_c and
+ * *ret_r are allocated when NULL, reused otherwise. */
+enum iso_err iso_proof_read(const struct iso_group *grp, const json_t *proof, BIGNUM **ret_c,
+			    BIGNUM **ret_r);
 
 #endif

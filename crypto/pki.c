@@ -131,28 +131,22 @@ static const struct iso_field signed_fields[] = {
 	{"message", JSON_STRING, false},
 	{"signature", JSON_OBJECT, false},
 };
-static const struct iso_field proof_fields[] = {
-	{"challenge", JSON_STRING, false},
-	{"response", JSON_STRING, false},
-};
 
 enum iso_err iso_pki_verify(const struct iso_group *grp, const BIGNUM *vk,
 			    const json_t *signed_msg, const char **ret_msg, BN_CTX *ctx)
 {
-	json_t *f[2], *p[2];
+	json_t *f[2];
 	BIGNUM *c = NULL, *r = NULL, *A = BN_new(), *t = BN_new(), *h = BN_new();
 	enum iso_err err = ISO_E_NOMEM;
 	if (A == NULL || t == NULL || h == NULL)
 		goto out;
-	if (iso_json_fields(signed_msg, signed_fields, 2, f) != ISO_OK ||
-	    iso_json_fields(f[1], proof_fields, 2, p) != ISO_OK) {
+	if (iso_json_fields(signed_msg, signed_fields, 2, f) != ISO_OK) {
 		err = ISO_E_SHAPE;
 		goto out;
 	}
-	if ((err = iso_json_bn(p[0], &c)) != ISO_OK || (err = iso_json_bn(p[1], &r)) != ISO_OK)
-		goto out;
-	if (!iso_group_in_zq(grp, c) || !iso_group_in_zq(grp, r)) {
-		err = ISO_E_NOT_IN_ZQ;
+	if ((err = iso_proof_read(grp, f[1], &c, &r)) != ISO_OK) {
+		if (err == ISO_E_NOT_CANONICAL) /* fields reordered */
+			err = ISO_E_SHAPE;
 		goto out;
 	}
 	/* A = g^r vk^c */
