@@ -3,7 +3,8 @@
 # verified result, saying what each step does: 3 trustees of whom any 2 can
 # decrypt (threshold ceremony) plus a server key, 8 voters, the reference
 # questions, the count and a full verification; then belenios-tool, the
-# reference implementation, verifies the same archive.
+# reference implementation, verifies the same archive. tests/cross/
+# election_ours.sh runs it as a test.
 # Usage: tests/demo.sh ISOLOIR-BUREAU [workdir]
 set -euo pipefail
 I=$1
