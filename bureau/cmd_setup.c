@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "jsondoc.h"
 #include "number.h"
+#include "scalar.h"
 #include "tally.h"
 #include "trustees.h"
 
@@ -273,10 +274,7 @@ static int cmd_generate_trustee_key(struct cli *c)
 	r = CLI_OK;
 out:
 	free(pub);
-	if (priv != NULL) {
-		OPENSSL_cleanse(priv, strlen(priv));
-		free(priv);
-	}
+	iso_secret_str_free(priv);
 	free(pp);
 	free(sp);
 	return r;

@@ -25,14 +25,6 @@ static void blame(struct iso_where *where, size_t index0)
 		where->trustee = (int)index0 + 1;
 }
 
-static void free_secret_str(char *s)
-{
-	if (s != NULL) {
-		OPENSSL_cleanse(s, strlen(s));
-		free(s);
-	}
-}
-
 static void bn_array_free(BIGNUM **a, size_t n)
 {
 	for (size_t i = 0; a != NULL && i < n; i++)
@@ -43,7 +35,7 @@ static void bn_array_free(BIGNUM **a, size_t n)
 static void str_array_free(char **a, size_t n)
 {
 	for (size_t i = 0; a != NULL && i < n; i++)
-		free_secret_str(a[i]);
+		iso_secret_str_free(a[i]);
 	free(a);
 }
 
@@ -413,7 +405,7 @@ static enum iso_err secret_msg(const char *name, BIGNUM *const *v, size_t n, boo
 	for (size_t i = 0; i < n; i++) {
 		char *d = iso_bn_to_dec(v[i]);
 		json_t *s = d != NULL ? json_string(d) : NULL;
-		free_secret_str(d);
+		iso_secret_str_free(d);
 		if (s == NULL)
 			goto out;
 		if (list)
@@ -470,7 +462,7 @@ enum iso_err iso_pedersen_step3(const struct iso_group *grp, const struct iso_pe
 	err = ISO_E_NOMEM;
 	if (json_object_set_new(out, "polynomial", json_string(sent)) != 0)
 		goto out;
-	free_secret_str(msg);
+	iso_secret_str_free(msg);
 	free(sent);
 	msg = sent = NULL;
 	/* s_j = f(j) by Horner's rule, sent to trustee j */
@@ -484,7 +476,7 @@ enum iso_err iso_pedersen_step3(const struct iso_group *grp, const struct iso_pe
 		if ((err = secret_msg("secret", &s, 1, false, &msg)) != ISO_OK ||
 		    (err = iso_channel_send(grp, sk, certs->ek[j - 1], msg, &sent, ctx)) != ISO_OK)
 			goto out;
-		free_secret_str(msg);
+		iso_secret_str_free(msg);
 		msg = NULL;
 		err = ISO_E_NOMEM;
 		if (json_array_append_new(secrets, json_string(sent)) != 0)
@@ -503,7 +495,7 @@ enum iso_err iso_pedersen_step3(const struct iso_group *grp, const struct iso_pe
 		goto out;
 	err = iso_json_dump(out, ret_polynomial, NULL);
 out:
-	free_secret_str(msg);
+	iso_secret_str_free(msg);
 	free(sent);
 	json_decref(out);
 	json_decref(secrets);
@@ -707,7 +699,7 @@ enum iso_err iso_pedersen_step5(const struct iso_group *grp, const struct iso_pe
 		blame(where, me);
 		goto out;
 	}
-	free_secret_str(msg);
+	iso_secret_str_free(msg);
 	msg = NULL;
 	for (size_t i = 0; i < certs->n; i++) {
 		blame(where, i);
@@ -718,7 +710,7 @@ enum iso_err iso_pedersen_step5(const struct iso_group *grp, const struct iso_pe
 			    ISO_OK ||
 		    (err = commitment_eval(grp, Ai, T, me + 1, expect, ctx)) != ISO_OK)
 			goto out;
-		free_secret_str(msg);
+		iso_secret_str_free(msg);
 		msg = NULL;
 		bn_array_free(Ai, (size_t)T);
 		Ai = NULL;
@@ -746,7 +738,7 @@ enum iso_err iso_pedersen_step5(const struct iso_group *grp, const struct iso_pe
 	if (o != NULL)
 		err = iso_json_dump(o, ret_voutput, NULL);
 out:
-	free_secret_str(msg);
+	iso_secret_str_free(msg);
 	free(sent);
 	free(pub);
 	bn_array_free(Ai, (size_t)T);
@@ -863,7 +855,7 @@ enum iso_err iso_pedersen_decryption_key(const struct iso_group *grp, const char
 	BN_set_flags(ret_pdk, BN_FLG_CONSTTIME);
 	err = BN_nnmod(ret_pdk, x, grp->q, ctx) == 1 ? ISO_OK : ISO_E_CRYPTO_LIB;
 out:
-	free_secret_str(msg);
+	iso_secret_str_free(msg);
 	json_decref(em);
 	BN_clear_free(sk);
 	BN_clear_free(dk);

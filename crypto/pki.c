@@ -20,14 +20,6 @@
 
 static const char b58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-static void free_secret_str(char *s)
-{
-	if (s != NULL) {
-		OPENSSL_cleanse(s, strlen(s));
-		free(s);
-	}
-}
-
 enum iso_err iso_pki_seed_generate(char out[ISO_PKI_SEED_LEN + 1])
 {
 	unsigned char byte;
@@ -447,8 +439,8 @@ enum iso_err iso_channel_send(const struct iso_group *grp, const BIGNUM *sk_from
 	err = iso_pki_encrypt(grp, ek_to, signed_msg, strlen(signed_msg), ret, ctx);
 out:
 	json_decref(o);
-	free_secret_str(inner);
-	free_secret_str(signed_msg);
+	iso_secret_str_free(inner);
+	iso_secret_str_free(signed_msg);
 	return err;
 }
 

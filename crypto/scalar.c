@@ -1,8 +1,10 @@
-/* Secret exponents mod q (see scalar.h). */
+/* Secret exponents mod q, and the wiping of secret strings (see scalar.h). */
 #include "scalar.h"
 
 #include <openssl/crypto.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 BIGNUM *iso_secret_new(void)
 {
@@ -101,4 +103,12 @@ out:
 	OPENSSL_cleanse(ba, sizeof ba);
 	OPENSSL_cleanse(bb, sizeof bb);
 	return err;
+}
+
+void iso_secret_str_free(char *s)
+{
+	if (s != NULL) {
+		OPENSSL_cleanse(s, strlen(s));
+		free(s);
+	}
 }

@@ -13,6 +13,9 @@
 
 /* A new BIGNUM for secrets: secure heap when available, CONSTTIME flag. */
 BIGNUM *iso_secret_new(void);
+/* Wipe and free a NUL-terminated string that holds a secret (a decimal
+ * key, a decrypted message); NULL is fine. */
+void iso_secret_str_free(char *s);
 /* r uniform in [0, q) from the private CSPRNG. */
 enum iso_err iso_zq_random(const struct iso_group *grp, BIGNUM *r);
 /* r = a + b*c mod q (a, b, c in [0, q)) */

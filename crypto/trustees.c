@@ -177,14 +177,8 @@ enum iso_err iso_trustee_key_generate(const struct iso_group *grp, char **ret_pu
 	err = ISO_OK;
 out:
 	free(pub);
-	if (priv != NULL) {
-		OPENSSL_cleanse(priv, strlen(priv));
-		free(priv);
-	}
-	if (xdec != NULL) {
-		OPENSSL_cleanse(xdec, strlen(xdec));
-		free(xdec);
-	}
+	iso_secret_str_free(priv);
+	iso_secret_str_free(xdec);
 	free(Xdec);
 	BN_clear_free(x);
 	BN_free(X);
