@@ -15,11 +15,6 @@
 #include "cli.h"
 #include "pedersen.h"
 
-static void where_init(struct iso_where *w)
-{
-	iso_where_clear(w);
-}
-
 static void free_secret(char *s, size_t n)
 {
 	if (s != NULL) {
@@ -76,7 +71,7 @@ static int read_certs(const struct cli *c, const struct iso_group *grp,
 		fprintf(stderr, "E: %s --certs\n", cli_tr(c, "option obligatoire manquante :", "missing required option:"));
 		return CLI_USAGE;
 	}
-	where_init(&w);
+	iso_where_clear(&w);
 	if ((err = cli_read(c->certs, &text, &len)) == ISO_OK)
 		err = iso_pedersen_certs_read(grp, text, len, ret, &w);
 	free(text);
@@ -117,7 +112,7 @@ static int step_with_certs(const struct cli *c, const struct iso_group *grp,
 	enum iso_err err = ISO_OK;
 	const char *what = NULL;
 	int r = CLI_OK;
-	where_init(&w);
+	iso_where_clear(&w);
 	switch (c->step) {
 	case 2:
 		cli_info(c, "%s (%zu)", cli_tr(c, "les certificats sont valides", "certificates are valid"),
