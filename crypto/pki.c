@@ -232,14 +232,12 @@ out:
 }
 
 /* key = SHA256("key|" dec(K)), nonce = SHA256("iv|" dec(alpha))[0..15-L) */
-static enum iso_err channel_key(const struct iso_group *grp, const BIGNUM *K,
-				const BIGNUM *alpha, size_t len, uint8_t key[32], uint8_t iv[32],
+static enum iso_err channel_key(const BIGNUM *K, const BIGNUM *alpha, size_t len, uint8_t key[32], uint8_t iv[32],
 				int *ret_ivlen, BN_CTX *ctx)
 {
 	char *buf = malloc(ISO_DEC_MAX_DIGITS + 8);
 	size_t n;
 	int L = len < (1u << 16) ? 2 : len < (1u << 24) ? 3 : 4;
-	(void)grp;
 	if (buf == NULL)
 		return ISO_E_NOMEM;
 	memcpy(buf, "key|", 4);
@@ -314,7 +312,7 @@ enum iso_err iso_pki_encrypt(const struct iso_group *grp, const BIGNUM *ek, cons
 	    (err = iso_group_exp_ct(grp, beta, ek, r, ctx)) != ISO_OK ||
 	    (err = iso_group_gexp_ct(grp, K, s, ctx)) != ISO_OK ||
 	    (err = iso_group_mul(grp, beta, beta, K, ctx)) != ISO_OK ||
-	    (err = channel_key(grp, K, alpha, len, key, iv, &ivlen, ctx)) != ISO_OK ||
+	    (err = channel_key(K, alpha, len, key, iv, &ivlen, ctx)) != ISO_OK ||
 	    (err = ccm(true, key, iv, ivlen, msg, len, ct)) != ISO_OK)
 		goto out;
 	iso_hex_encode(ct, len + TAG_LEN, hex);
@@ -399,7 +397,7 @@ enum iso_err iso_pki_decrypt(const struct iso_group *grp, const BIGNUM *dk,
 	    (err = iso_group_exp_ct(grp, K, alpha, dkq, ctx)) != ISO_OK ||
 	    (err = iso_group_inv(grp, K, K, ctx)) != ISO_OK ||
 	    (err = iso_group_mul(grp, K, beta, K, ctx)) != ISO_OK ||
-	    (err = channel_key(grp, K, alpha, len - TAG_LEN, key, iv, &ivlen, ctx)) != ISO_OK ||
+	    (err = channel_key(K, alpha, len - TAG_LEN, key, iv, &ivlen, ctx)) != ISO_OK ||
 	    (err = ccm(false, key, iv, ivlen, ct, len, (uint8_t *)pt)) != ISO_OK)
 		goto out;
 	pt[len - TAG_LEN] = '\0';
