@@ -232,8 +232,8 @@ out:
 }
 
 /* key = SHA256("key|" dec(K)), nonce = SHA256("iv|" dec(alpha))[0..15-L) */
-static enum iso_err channel_key(const BIGNUM *K, const BIGNUM *alpha, size_t len, uint8_t key[32], uint8_t iv[32],
-				int *ret_ivlen, BN_CTX *ctx)
+static enum iso_err channel_key(const BIGNUM *K, const BIGNUM *alpha, size_t len,
+				uint8_t key[32], uint8_t iv[32], int *ret_ivlen, BN_CTX *ctx)
 {
 	char *buf = malloc(ISO_DEC_MAX_DIGITS + 8);
 	size_t n;
