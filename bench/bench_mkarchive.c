@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 			pt.v[off + (size_t)done % nc] = 1;
 			off += nc;
 		}
-		if (iso_ballot_encrypt(e, cred + 1, &pt, &b, &bl) != ISO_OK)
+		if (iso_ballot_encrypt(e, cred + 1, &pt, 0, &b, &bl) != ISO_OK)
 			return 1;
 		struct iso_blob blob = {b, bl};
 		if (iso_archive_append(argv[1], ISO_EV_BALLOT, &blob, 1) != ISO_OK)

@@ -34,7 +34,7 @@ static int cmd_encrypt(struct cli *c)
 	/* the credential file holds the credential, maybe followed by a newline */
 	while (cred_len > 0 && (cred[cred_len - 1] == '\n' || cred[cred_len - 1] == '\r'))
 		cred[--cred_len] = '\0';
-	if ((err = iso_ballot_encrypt(d.e, cred, &pt, &ballot, &blen)) != ISO_OK) {
+	if ((err = iso_ballot_encrypt(d.e, cred, &pt, (int)c->threads, &ballot, &blen)) != ISO_OK) {
 		r = cli_error(c, cli_tr(c, "chiffrement du bulletin", "ballot encryption"), err, NULL);
 		goto out;
 	}
@@ -134,11 +134,11 @@ out:
 #define HELP_VER_EN "verify a ballot: exit 0 if valid, else the reason"
 
 const struct cli_command cli_commands_ballot[] = {
-	{"ballot", "encrypt", cmd_encrypt, OPT_DIR | OPT_PRIVCRED | OPT_BALLOT,
+	{"ballot", "encrypt", cmd_encrypt, OPT_DIR | OPT_PRIVCRED | OPT_BALLOT | OPT_THREADS,
 	 OPT_PRIVCRED | OPT_BALLOT, HELP_ENC_FR, HELP_ENC_EN},
 	{"ballot", "verify", cmd_verify, OPT_DIR | OPT_BALLOT | OPT_QUIET, OPT_BALLOT, HELP_VER_FR,
 	 HELP_VER_EN},
-	{"election", "generate-ballot", cmd_encrypt, OPT_DIR | OPT_PRIVCRED | OPT_BALLOT,
+	{"election", "generate-ballot", cmd_encrypt, OPT_DIR | OPT_PRIVCRED | OPT_BALLOT | OPT_THREADS,
 	 OPT_PRIVCRED | OPT_BALLOT, HELP_ENC_FR " (nom de belenios-tool)",
 	 HELP_ENC_EN " (belenios-tool's name)"},
 	{NULL, NULL, NULL, 0, 0, NULL, NULL},

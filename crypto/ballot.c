@@ -6,11 +6,13 @@
 #include "ballot.h"
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsondoc.h"
 #include "number.h"
+#include "parallel.h"
 #include "scalar.h"
 
 /* |m - M| never exceeds this in any disjunct (answers <= ISO_MAX_ANSWERS) */
@@ -137,9 +139,9 @@ static int ct_select_int(unsigned cond, int a, int b)
 /* ---- the encryption workspace ---- */
 
 struct enc {
-	struct iso_election *e;
 	const struct iso_group *grp;
-	const struct iso_fixbase *gtab;
+	const struct iso_fixbase *gtab, *ytab;
+	const BIGNUM *g_mont; /* g in Montgomery form */
 	BN_CTX *ctx;
 	struct iso_fs fs;
 	char *s0; /* fingerprint "|" dec(credential) */
@@ -161,7 +163,7 @@ static enum iso_err gexp(struct enc *w, BIGNUM *r_mont, const BIGNUM *x)
 
 static enum iso_err yexp(struct enc *w, BIGNUM *r_mont, const BIGNUM *x)
 {
-	return iso_election_yexp_mont(w->e, r_mont, x, true, w->ctx);
+	return iso_fixbase_exp_mont(w->ytab, r_mont, x, w->ctx);
 }
 
 static json_t *proof_json(const BIGNUM *c, const BIGNUM *r)
@@ -349,16 +351,78 @@ static enum iso_err sb_add(char **buf, size_t *len, size_t *cap, const char *s)
 	return ISO_OK;
 }
 
-static enum iso_err encrypt_answer(struct enc *w, const struct iso_question *q, const int *m,
-				   json_t **ret)
+/* One encrypted choice: what the first round computes for each. */
+struct choice {
+	int m;                /* the vote for this choice, 0 or 1 (secret) */
+	BIGNUM *r;            /* its randomness (secret) */
+	BIGNUM *alpha, *beta; /* normal form */
+	char *adec, *bdec;
+	json_t *proof;        /* its individual proof: m in {0, 1} */
+};
+
+static void choice_clear(struct choice *ch)
+{
+	ch->m = 0;
+	BN_clear_free(ch->r);
+	BN_free(ch->alpha);
+	BN_free(ch->beta);
+	free(ch->adec);
+	free(ch->bdec);
+	json_decref(ch->proof);
+	memset(ch, 0, sizeof *ch);
+}
+
+/* ElGamal encryption of ch->m and its individual proof. */
+static enum iso_err encrypt_choice(struct enc *w, struct choice *ch)
+{
+	enum iso_err err = ISO_E_NOMEM;
+	const struct iso_group *grp = w->grp;
+	struct disj_stmt st[2];
+	BIGNUM *tmp;
+
+	ch->r = iso_secret_new();
+	ch->alpha = BN_new();
+	ch->beta = BN_new();
+	ch->proof = json_array();
+	BN_CTX_start(w->ctx);
+	tmp = BN_CTX_get(w->ctx);
+	if (ch->r == NULL || ch->alpha == NULL || ch->beta == NULL || ch->proof == NULL ||
+	    tmp == NULL)
+		goto out;
+	CHECK(iso_zq_random(grp, ch->r));
+	CHECK(gexp(w, ch->alpha, ch->r));
+	CHECK(yexp(w, ch->beta, ch->r));
+	/* beta = y^r g^m: multiply by g or by 1, chosen by mask */
+	CHECK(iso_bn_select(tmp, (unsigned)ch->m, w->g_mont, grp->mont_one, w->pbytes));
+	CHECK(iso_mont_mul(grp, ch->beta, ch->beta, tmp, w->ctx));
+	CHECK(iso_mont_from(grp, ch->alpha, ch->alpha, w->ctx));
+	CHECK(iso_mont_from(grp, ch->beta, ch->beta, w->ctx));
+	err = ISO_E_NOMEM;
+	ch->adec = iso_bn_to_dec(ch->alpha);
+	ch->bdec = iso_bn_to_dec(ch->beta);
+	if (ch->adec == NULL || ch->bdec == NULL)
+		goto out;
+	CHECK(begin_prove(w, w->s0, ch->adec, ch->bdec));
+	st[0] = (struct disj_stmt){ch->r, ch->m};
+	st[1] = (struct disj_stmt){ch->r, ch->m - 1};
+	CHECK(prove_disj(w, 2, st, (unsigned)ch->m, ch->proof));
+out:
+	OPENSSL_cleanse(st, sizeof st);
+	if (tmp != NULL)
+		BN_clear(tmp);
+	BN_CTX_end(w->ctx);
+	return err;
+}
+
+/* The answer to question q from its encrypted choices ch: the sums, the
+ * overall proof (and blank proof), and the answer's JSON. */
+static enum iso_err answer_question(struct enc *w, const struct iso_question *q,
+				    const struct choice *ch, json_t **ret)
 {
 	enum iso_err err = ISO_E_NOMEM;
 	const struct iso_group *grp = w->grp;
 	size_t n = iso_question_nchoices(q), first = q->blank ? 1 : 0;
-	BIGNUM **r = calloc(n, sizeof *r);
-	char **adec = calloc(n, sizeof *adec), **bdec = calloc(n, sizeof *bdec);
-	BIGNUM *alpha = BN_new(), *beta = BN_new(), *tmp = BN_new(), *sa = BN_new(),
-	       *sb = BN_new(), *rsum = iso_secret_new();
+	BIGNUM *sa = BN_new(), *sb = BN_new(), *rsum = iso_secret_new();
 	json_t *ans = json_object(), *choices = json_array(), *ind = json_array(),
 	       *overall = json_array(), *blankp = q->blank ? json_array() : NULL;
 	char *S = NULL, *sadec = NULL, *sbdec = NULL;
@@ -366,75 +430,48 @@ static enum iso_err encrypt_answer(struct enc *w, const struct iso_question *q, 
 	int msum = 0;
 	struct disj_stmt st[MAX_DISJ];
 
-	if (r == NULL || adec == NULL || bdec == NULL || alpha == NULL || beta == NULL ||
-	    tmp == NULL || sa == NULL || sb == NULL || rsum == NULL || ans == NULL ||
-	    choices == NULL || ind == NULL || overall == NULL || (q->blank && blankp == NULL))
+	if (sa == NULL || sb == NULL || rsum == NULL || ans == NULL || choices == NULL ||
+	    ind == NULL || overall == NULL || (q->blank && blankp == NULL))
 		goto out;
 	BN_zero(rsum);
 	if (!BN_copy(sa, BN_value_one()) || !BN_copy(sb, BN_value_one()))
 		goto out;
 	CHECK(sb_add(&S, &slen, &scap, w->s0));
 	CHECK(sb_add(&S, &slen, &scap, "|"));
-
 	for (size_t i = 0; i < n; i++) {
-		json_t *c, *plist;
-		r[i] = iso_secret_new();
-		if (r[i] == NULL)
-			goto nomem;
-		CHECK(iso_zq_random(grp, r[i]));
-		CHECK(gexp(w, alpha, r[i]));
-		CHECK(yexp(w, beta, r[i]));
-		/* beta = y^r g^m: multiply by g or by 1, chosen by mask */
-		if (!BN_to_montgomery(tmp, grp->g, grp->mont, w->ctx))
-			goto crypto;
-		CHECK(iso_bn_select(tmp, (unsigned)m[i], tmp, grp->mont_one, w->pbytes));
-		CHECK(iso_mont_mul(grp, beta, beta, tmp, w->ctx));
-		CHECK(iso_mont_from(grp, alpha, alpha, w->ctx));
-		CHECK(iso_mont_from(grp, beta, beta, w->ctx));
-		adec[i] = iso_bn_to_dec(alpha);
-		bdec[i] = iso_bn_to_dec(beta);
-		if (adec[i] == NULL || bdec[i] == NULL)
-			goto nomem;
-		c = json_object();
+		json_t *c = json_object();
 		if (c == NULL || json_array_append_new(choices, c) != 0 ||
-		    json_object_set_new(c, "alpha", json_string(adec[i])) != 0 ||
-		    json_object_set_new(c, "beta", json_string(bdec[i])) != 0)
+		    json_object_set_new(c, "alpha", json_string(ch[i].adec)) != 0 ||
+		    json_object_set_new(c, "beta", json_string(ch[i].bdec)) != 0 ||
+		    json_array_append(ind, ch[i].proof) != 0)
 			goto nomem;
 		if (i > 0)
 			CHECK(sb_add(&S, &slen, &scap, ","));
-		CHECK(sb_add(&S, &slen, &scap, adec[i]));
+		CHECK(sb_add(&S, &slen, &scap, ch[i].adec));
 		CHECK(sb_add(&S, &slen, &scap, ","));
-		CHECK(sb_add(&S, &slen, &scap, bdec[i]));
+		CHECK(sb_add(&S, &slen, &scap, ch[i].bdec));
 		if (i >= first) {
-			CHECK(iso_zq_add(grp, rsum, rsum, r[i]));
-			msum += m[i];
-			if (!BN_mod_mul(sa, sa, alpha, grp->p, w->ctx) ||
-			    !BN_mod_mul(sb, sb, beta, grp->p, w->ctx))
+			CHECK(iso_zq_add(grp, rsum, rsum, ch[i].r));
+			msum += ch[i].m;
+			if (!BN_mod_mul(sa, sa, ch[i].alpha, grp->p, w->ctx) ||
+			    !BN_mod_mul(sb, sb, ch[i].beta, grp->p, w->ctx))
 				goto crypto;
 		}
-		/* individual proof: m in {0, 1} */
-		plist = json_array();
-		if (plist == NULL || json_array_append_new(ind, plist) != 0)
-			goto nomem;
-		CHECK(begin_prove(w, w->s0, adec[i], bdec[i]));
-		st[0] = (struct disj_stmt){r[i], m[i]};
-		st[1] = (struct disj_stmt){r[i], m[i] - 1};
-		CHECK(prove_disj(w, 2, st, (unsigned)m[i], plist));
 	}
 
 	if (q->blank) {
 		/* m0 = 1 means blank; then the other choices sum to 0 */
-		int m0 = m[0];
+		int m0 = ch[0].m;
 		size_t k = (size_t)(q->max - q->min + 2);
-		/* blank_proof: m0 = 0 or msum = 0 (the first when not blank) */
+		/* blank_proof: m0 = 0 or msum = 0 (the first when not blank),
+		 * over (alpha0, beta0) and (alpha_sum, beta_sum) */
 		CHECK(begin_bproof(w, "bproof0|", S));
-		st[0] = (struct disj_stmt){r[0], m0};
+		st[0] = (struct disj_stmt){ch[0].r, m0};
 		st[1] = (struct disj_stmt){rsum, msum};
-		/* the commitments are over (alpha0, beta0) and (alpha_sum, beta_sum) */
 		CHECK(prove_disj(w, 2, st, (unsigned)m0, blankp));
 		/* overall_proof: m0 = 1 or min <= msum <= max */
 		CHECK(begin_bproof(w, "bproof1|", S));
-		st[0] = (struct disj_stmt){r[0], m0 - 1};
+		st[0] = (struct disj_stmt){ch[0].r, m0 - 1};
 		for (size_t j = 1; j < k; j++)
 			st[j] = (struct disj_stmt){rsum, msum - (q->min + (int)j - 1)};
 		unsigned rho = (unsigned)ct_select_int((unsigned)m0, 0, msum - q->min + 1);
@@ -476,21 +513,9 @@ nomem:
 out:
 	msum = 0;
 	OPENSSL_cleanse(st, sizeof st);
-	for (size_t i = 0; r != NULL && i < n; i++)
-		BN_clear_free(r[i]);
-	for (size_t i = 0; adec != NULL && bdec != NULL && i < n; i++) {
-		free(adec[i]);
-		free(bdec[i]);
-	}
-	free(r);
-	free(adec);
-	free(bdec);
 	free(S);
 	free(sadec);
 	free(sbdec);
-	BN_free(alpha);
-	BN_free(beta);
-	BN_clear_free(tmp);
 	BN_free(sa);
 	BN_free(sb);
 	BN_clear_free(rsum);
@@ -502,99 +527,238 @@ out:
 	return err;
 }
 
+/* ---- the rounds, each spread over the threads ---- */
+
+struct encryption {
+	struct iso_election *e;
+	const struct iso_plaintext *pt;
+	struct enc *ws; /* one workspace per thread */
+	int nthreads;
+	const char *dashed; /* the credential, checked */
+	BIGNUM *s;          /* its secret */
+	BIGNUM *C;          /* the public credential, normal form */
+	char *cdec;         /* and in decimal */
+	char *s0;           /* the prefix of every proof */
+	/* the choices of every question, one after the other */
+	struct choice *ch;
+	size_t *first_choice; /* [question] */
+	json_t **answers;     /* [question] */
+};
+
+/* How many exponentiations of y one ballot makes: 3 for each choice (its
+ * beta and the two disjuncts of its individual proof) and one for each
+ * disjunct of the overall and blank proofs. */
+static size_t ballot_yexps(const struct iso_election *e)
+{
+	size_t n = 0;
+	for (size_t qi = 0; qi < e->nquestions; qi++) {
+		const struct iso_question *q = &e->questions[qi];
+		n += 3 * iso_question_nchoices(q) + (size_t)(q->max - q->min + 1) +
+		     (q->blank ? 3 : 0);
+	}
+	return n;
+}
+
+/* Round 1, independent jobs: the table of y (sized for this one ballot if
+ * there is none yet), OpenSSL's random generator (set up on first use, about
+ * a millisecond), the credential's secret (PBKDF2) and the table of g (built
+ * with the library, for the default group). */
+static enum iso_err prepare_job(void *arg, int thread, size_t job)
+{
+	struct encryption *x = arg;
+	const struct iso_fixbase *gtab;
+	unsigned char b;
+	switch (job) {
+	case 0:
+		return iso_election_prepare_secret_for(x->e, ballot_yexps(x->e));
+	case 1:
+		return RAND_priv_bytes(&b, 1) == 1 ? ISO_OK : ISO_E_RANDOM;
+	case 2:
+		return iso_credential_derive(x->e->grp, x->e->uuid, x->dashed, x->s, NULL,
+					     x->ws[thread].ctx);
+	default:
+		return iso_group_gtable(x->e->grp, true, &gtab);
+	}
+}
+
+/* Round 2, one job: the public credential and the proofs' prefix; it
+ * completes every thread's workspace (the others wait for the round). */
+static enum iso_err credential_job(void *arg, int thread, size_t job)
+{
+	struct encryption *x = arg;
+	struct enc *w = &x->ws[thread];
+	const struct iso_election *e = x->e;
+	const struct iso_fixbase *gtab;
+	enum iso_err err;
+	size_t len;
+	(void)job;
+	if ((err = iso_group_gtable(e->grp, true, &gtab)) != ISO_OK)
+		return err;
+	for (int t = 0; t < x->nthreads; t++) {
+		x->ws[t].gtab = gtab;
+		x->ws[t].ytab = e->y_secret;
+	}
+	if ((err = gexp(w, x->C, x->s)) != ISO_OK ||
+	    (err = iso_mont_from(e->grp, x->C, x->C, w->ctx)) != ISO_OK)
+		return err;
+	x->cdec = iso_bn_to_dec(x->C);
+	if (x->cdec == NULL)
+		return ISO_E_NOMEM;
+	len = strlen(e->fingerprint) + strlen(x->cdec) + 2;
+	x->s0 = malloc(len);
+	if (x->s0 == NULL)
+		return ISO_E_NOMEM;
+	snprintf(x->s0, len, "%s|%s", e->fingerprint, x->cdec);
+	for (int t = 0; t < x->nthreads; t++)
+		x->ws[t].s0 = x->s0;
+	return ISO_OK;
+}
+
+/* Round 3: every choice of every question. */
+static enum iso_err choice_job(void *arg, int thread, size_t i)
+{
+	struct encryption *x = arg;
+	x->ch[i].m = x->pt->v[i];
+	return encrypt_choice(&x->ws[thread], &x->ch[i]);
+}
+
+/* Round 4: every question's overall (and blank) proof and answer. */
+static enum iso_err question_job(void *arg, int thread, size_t qi)
+{
+	struct encryption *x = arg;
+	return answer_question(&x->ws[thread], &x->e->questions[qi], x->ch + x->first_choice[qi],
+			       &x->answers[qi]);
+}
+
+/* The signature with the credential over the ballot without it. */
+static enum iso_err sign(struct encryption *x, json_t *ballot)
+{
+	enum iso_err err = ISO_E_NOMEM;
+	struct enc *w = &x->ws[0];
+	const struct iso_group *grp = x->e->grp;
+	BIGNUM *nonce = iso_secret_new(), *A = BN_new(), *c = BN_new(), *r = BN_new();
+	json_t *sig = json_object();
+	char *unsigned_s = NULL, h[ISO_B64_HASH_LEN + 1];
+	size_t ulen = 0;
+	if (nonce == NULL || A == NULL || c == NULL || r == NULL || sig == NULL)
+		goto out;
+	CHECK(iso_json_dump(ballot, &unsigned_s, &ulen));
+	iso_sha256_b64(unsigned_s, ulen, h);
+	CHECK(iso_zq_random(grp, nonce));
+	CHECK(gexp(w, A, nonce));
+	CHECK(iso_mont_from(grp, A, A, w->ctx));
+	CHECK(iso_fs_begin(&w->fs));
+	CHECK(iso_fs_str(&w->fs, "sig|"));
+	CHECK(iso_fs_str(&w->fs, h));
+	CHECK(iso_fs_str(&w->fs, "|"));
+	CHECK(iso_fs_elt(&w->fs, A));
+	CHECK(iso_fs_finish(&w->fs, grp, c, w->ctx));
+	CHECK(iso_zq_mulsub(grp, r, nonce, x->s, c, w->ctx));
+	err = ISO_E_NOMEM;
+	if (json_object_set_new(sig, "hash", json_string(h)) != 0 ||
+	    json_object_set_new(sig, "proof", proof_json(c, r)) != 0 ||
+	    json_object_set(ballot, "signature", sig) != 0)
+		goto out;
+	err = ISO_OK;
+out:
+	BN_clear_free(nonce);
+	BN_free(A);
+	BN_free(c);
+	BN_free(r);
+	json_decref(sig);
+	free(unsigned_s);
+	return err;
+}
+
+static void enc_free(struct enc *w)
+{
+	BN_CTX_free(w->ctx);
+	iso_fs_free(&w->fs);
+}
+
 enum iso_err iso_ballot_encrypt(struct iso_election *e, const char *cred,
-				const struct iso_plaintext *pt, char **ret_ballot,
+				const struct iso_plaintext *pt, int threads, char **ret_ballot,
 				size_t *ret_len)
 {
 	enum iso_err err = ISO_E_NOMEM;
 	struct enc w = {0};
+	struct encryption x = {.e = e, .pt = pt};
 	char dashed[ISO_CREDENTIAL_LEN + 1];
-	BIGNUM *s = iso_secret_new(), *C = BN_new(), *nonce = iso_secret_new(), *A = BN_new(),
-	       *c = BN_new(), *r = BN_new();
-	json_t *ballot = json_object(), *answers = json_array(), *sig = NULL;
-	char *cdec = NULL, *unsigned_s = NULL, *out = NULL;
-	size_t ulen = 0, olen = 0, off = 0;
-	char h[ISO_B64_HASH_LEN + 1];
+	BIGNUM *g_mont = BN_new();
+	json_t *ballot = json_object(), *answers = json_array();
+	const struct iso_round rounds[] = {
+		{4, prepare_job},
+		{1, credential_job},
+		{e->nchoices_total, choice_job},
+		{e->nquestions, question_job},
+	};
 
-	w.e = e;
+	/* what every thread's workspace shares */
 	w.grp = e->grp;
-	w.ctx = BN_CTX_secure_new();
 	w.pbytes = e->grp->pbytes;
 	w.qbytes = (e->grp->qbits + 7) / 8;
 	w.qmk = BN_dup(e->grp->q);
-	if (s == NULL || C == NULL || nonce == NULL || A == NULL || c == NULL || r == NULL ||
-	    ballot == NULL || answers == NULL || w.ctx == NULL || w.qmk == NULL ||
-	    !BN_sub_word(w.qmk, DISJ_OFFSET))
+	w.g_mont = g_mont;
+	x.s = iso_secret_new();
+	x.C = BN_new();
+	x.nthreads = iso_parallel_threads(threads, e->nchoices_total);
+	x.ws = calloc((size_t)x.nthreads, sizeof *x.ws);
+	x.ch = calloc(e->nchoices_total, sizeof *x.ch);
+	x.first_choice = calloc(e->nquestions, sizeof *x.first_choice);
+	x.answers = calloc(e->nquestions, sizeof *x.answers);
+	if (g_mont == NULL || ballot == NULL || answers == NULL || w.qmk == NULL ||
+	    !BN_sub_word(w.qmk, DISJ_OFFSET) || x.s == NULL || x.C == NULL || x.ws == NULL ||
+	    x.ch == NULL || x.first_choice == NULL || x.answers == NULL)
 		goto out;
-	CHECK(iso_fs_init(&w.fs));
-	CHECK(iso_plaintext_check(e, pt, NULL));
-	CHECK(iso_group_gtable(e->grp, true, &w.gtab));
-	CHECK(iso_election_prepare(e, true));
-	CHECK(iso_credential_parse(cred, strlen(cred), dashed));
-	CHECK(iso_credential_derive(e->grp, e->uuid, dashed, s, NULL, w.ctx));
-	CHECK(gexp(&w, C, s));
-	CHECK(iso_mont_from(e->grp, C, C, w.ctx));
-	cdec = iso_bn_to_dec(C);
-	if (cdec == NULL)
-		goto out;
-	w.s0 = malloc(strlen(e->fingerprint) + strlen(cdec) + 2);
-	if (w.s0 == NULL)
-		goto out;
-	snprintf(w.s0, strlen(e->fingerprint) + strlen(cdec) + 2, "%s|%s", e->fingerprint, cdec);
-
-	for (size_t qi = 0; qi < e->nquestions; qi++) {
-		json_t *ans = NULL;
-		CHECK(encrypt_answer(&w, &e->questions[qi], pt->v + off, &ans));
-		if (json_array_append_new(answers, ans) != 0) {
-			err = ISO_E_NOMEM;
+	for (int t = 0; t < x.nthreads; t++) {
+		x.ws[t] = w;
+		x.ws[t].ctx = BN_CTX_secure_new();
+		if (x.ws[t].ctx == NULL)
 			goto out;
-		}
+		CHECK(iso_fs_init(&x.ws[t].fs));
+	}
+	if (!BN_to_montgomery(g_mont, e->grp->g, e->grp->mont, x.ws[0].ctx)) {
+		err = ISO_E_CRYPTO_LIB;
+		goto out;
+	}
+	CHECK(iso_plaintext_check(e, pt, NULL));
+	CHECK(iso_credential_parse(cred, strlen(cred), dashed));
+	x.dashed = dashed;
+	for (size_t qi = 0, off = 0; qi < e->nquestions; qi++) {
+		x.first_choice[qi] = off;
 		off += iso_question_nchoices(&e->questions[qi]);
 	}
+	CHECK(iso_parallel_rounds(rounds, sizeof rounds / sizeof rounds[0], x.nthreads, &x));
+
 	err = ISO_E_NOMEM;
+	for (size_t qi = 0; qi < e->nquestions; qi++)
+		if (json_array_append(answers, x.answers[qi]) != 0)
+			goto out;
 	if (json_object_set_new(ballot, "election_uuid", json_string(e->uuid)) != 0 ||
 	    json_object_set_new(ballot, "election_hash", json_string(e->fingerprint)) != 0 ||
-	    json_object_set_new(ballot, "credential", json_string(cdec)) != 0 ||
+	    json_object_set_new(ballot, "credential", json_string(x.cdec)) != 0 ||
 	    json_object_set(ballot, "answers", answers) != 0)
 		goto out;
-	/* signature over the compact ballot without its signature */
-	CHECK(iso_json_dump(ballot, &unsigned_s, &ulen));
-	iso_sha256_b64(unsigned_s, ulen, h);
-	CHECK(iso_zq_random(e->grp, nonce));
-	CHECK(gexp(&w, A, nonce));
-	CHECK(iso_mont_from(e->grp, A, A, w.ctx));
-	CHECK(iso_fs_begin(&w.fs));
-	CHECK(iso_fs_str(&w.fs, "sig|"));
-	CHECK(iso_fs_str(&w.fs, h));
-	CHECK(iso_fs_str(&w.fs, "|"));
-	CHECK(iso_fs_elt(&w.fs, A));
-	CHECK(iso_fs_finish(&w.fs, e->grp, c, w.ctx));
-	CHECK(iso_zq_mulsub(e->grp, r, nonce, s, c, w.ctx));
-	err = ISO_E_NOMEM;
-	sig = json_object();
-	if (sig == NULL || json_object_set_new(sig, "hash", json_string(h)) != 0 ||
-	    json_object_set_new(sig, "proof", proof_json(c, r)) != 0 ||
-	    json_object_set(ballot, "signature", sig) != 0)
-		goto out;
-	CHECK(iso_json_dump(ballot, &out, &olen));
-	*ret_ballot = out;
-	*ret_len = olen;
-	err = ISO_OK;
+	CHECK(sign(&x, ballot));
+	CHECK(iso_json_dump(ballot, ret_ballot, ret_len));
 out:
 	OPENSSL_cleanse(dashed, sizeof dashed);
-	BN_clear_free(s);
-	BN_clear_free(nonce);
-	BN_free(C);
-	BN_free(A);
-	BN_free(c);
-	BN_free(r);
+	for (size_t i = 0; x.ch != NULL && i < e->nchoices_total; i++)
+		choice_clear(&x.ch[i]);
+	for (size_t qi = 0; x.answers != NULL && qi < e->nquestions; qi++)
+		json_decref(x.answers[qi]);
+	for (int t = 0; x.ws != NULL && t < x.nthreads; t++)
+		enc_free(&x.ws[t]);
+	free(x.ch);
+	free(x.first_choice);
+	free(x.answers);
+	free(x.ws);
+	BN_clear_free(x.s);
+	BN_free(x.C);
+	free(x.cdec);
+	free(x.s0);
+	BN_free(g_mont);
 	BN_free(w.qmk);
-	BN_CTX_free(w.ctx);
-	iso_fs_free(&w.fs);
-	free(w.s0);
-	free(cdec);
-	free(unsigned_s);
-	json_decref(sig);
 	json_decref(answers);
 	json_decref(ballot);
 	return err;

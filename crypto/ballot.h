@@ -32,9 +32,11 @@ enum iso_err iso_plaintext_check(const struct iso_election *e, const struct iso_
 void iso_plaintext_wipe(struct iso_plaintext *pt);
 
 /* Encrypt and sign. cred is the voter's credential (any accepted form).
- * *ret_ballot is the canonical one-line JSON, malloc'd. */
+ * threads: how many threads share the work (<= 0: one per online CPU); the
+ * ballot's bytes are random either way. *ret_ballot is the canonical
+ * one-line JSON, malloc'd. */
 enum iso_err iso_ballot_encrypt(struct iso_election *e, const char *cred,
-				const struct iso_plaintext *pt, char **ret_ballot,
+				const struct iso_plaintext *pt, int threads, char **ret_ballot,
 				size_t *ret_len);
 
 /* The smart ballot tracker: Base64Compact(SHA256(ballot bytes)). */

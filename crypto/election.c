@@ -194,7 +194,7 @@ out:
 	return ISO_OK;
 }
 
-enum iso_err iso_election_prepare(struct iso_election *e, bool secret)
+static enum iso_err prepare(struct iso_election *e, bool secret, int window)
 {
 	enum iso_err err = ISO_OK;
 	struct iso_fixbase **slot = secret ? &e->y_secret : &e->y_public;
@@ -202,14 +202,21 @@ enum iso_err iso_election_prepare(struct iso_election *e, bool secret)
 	if (*slot == NULL) {
 		BN_CTX *ctx = BN_CTX_new();
 		err = ctx == NULL ? ISO_E_NOMEM
-				  : iso_fixbase_new(e->grp, e->y,
-						    secret ? ISO_FIXBASE_SECRET_WINDOW
-							   : ISO_FIXBASE_PUBLIC_WINDOW,
-						    secret, slot, ctx);
+				  : iso_fixbase_new(e->grp, e->y, window, secret, slot, ctx);
 		BN_CTX_free(ctx);
 	}
 	pthread_mutex_unlock(&e->lock);
 	return err;
+}
+
+enum iso_err iso_election_prepare(struct iso_election *e, bool secret)
+{
+	return prepare(e, secret, secret ? ISO_FIXBASE_SECRET_WINDOW : ISO_FIXBASE_PUBLIC_WINDOW);
+}
+
+enum iso_err iso_election_prepare_secret_for(struct iso_election *e, size_t uses)
+{
+	return prepare(e, true, iso_fixbase_secret_window_for(uses));
 }
 
 enum iso_err iso_election_yexp_mont(struct iso_election *e, BIGNUM *r, const BIGNUM *x,

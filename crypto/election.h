@@ -61,8 +61,13 @@ void iso_election_free(struct iso_election *e);
 /* r (Montgomery form) = y^e; secret selects the constant-time table. */
 enum iso_err iso_election_yexp_mont(struct iso_election *e, BIGNUM *r, const BIGNUM *x,
 				    bool secret, BN_CTX *ctx);
-/* Build the tables now (before sharing e between threads). */
+/* Build the table now (before sharing e between threads), for the long run:
+ * a process that will make many exponentiations of y (a kiosk, a verifier).
+ * An existing table is kept. */
 enum iso_err iso_election_prepare(struct iso_election *e, bool secret);
+/* The same for about `uses` secret exponentiations only (one ballot in a
+ * one-shot process): a smaller constant-time table, quicker to build. */
+enum iso_err iso_election_prepare_secret_for(struct iso_election *e, size_t uses);
 
 /* Make election.json from a template {"description","name","questions",...}
  * as belenios-tool's make-election does. *ret is malloc'd, compact, without

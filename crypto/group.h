@@ -9,6 +9,8 @@
 
 #include <openssl/bn.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -72,6 +74,9 @@ enum iso_err iso_mont_from(const struct iso_group *grp, BIGNUM *r, const BIGNUM 
  * windows covers qbits; reduce mod q first. */
 #define ISO_FIXBASE_PUBLIC_WINDOW 8 /* 2^8 entries a window, 2 MiB for 256-bit q */
 #define ISO_FIXBASE_SECRET_WINDOW 6 /* 2^6 entries a window: measured best (scan vs products) */
+/* The constant-time window that makes building a table and then `uses`
+ * exponentiations quickest (measured: bench/README.md). */
+int iso_fixbase_secret_window_for(size_t uses);
 enum iso_err iso_fixbase_new(const struct iso_group *grp, const BIGNUM *base, int window,
 			     bool secret, struct iso_fixbase **ret, BN_CTX *ctx);
 void iso_fixbase_free(struct iso_fixbase *fb);
@@ -81,6 +86,9 @@ enum iso_err iso_fixbase_exp_mont(const struct iso_fixbase *fb, BIGNUM *r_mont, 
 /* r (normal form) = base^e. */
 enum iso_err iso_fixbase_exp(const struct iso_fixbase *fb, BIGNUM *r, const BIGNUM *e, BN_CTX *ctx);
 size_t iso_fixbase_bytes(const struct iso_fixbase *fb);
+/* The limbs of a secret table (count of them in *count), e.g. to write them
+ * out at build time (gtables.h); NULL for a public table. */
+const uint64_t *iso_fixbase_limbs(const struct iso_fixbase *fb, size_t *count);
 
 /* Several public exponents of one variable base share one precomputation:
  * the rows x, x^(2^L), ..., x^(2^((R-1)L)) (R = ISO_COMB_ROWS, L = qbits/R

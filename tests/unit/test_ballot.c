@@ -90,7 +90,8 @@ int main(int argc, char **argv)
 		char *b = NULL;
 		size_t bl;
 		CHECK_ERR(iso_plaintext_parse(e, votes[i], strlen(votes[i]), &pt, NULL), ISO_OK);
-		CHECK_ERR(iso_ballot_encrypt(e, cred, &pt, &b, &bl), ISO_OK);
+		/* threads: one per CPU, one, two: the same work split differently */
+		CHECK_ERR(iso_ballot_encrypt(e, cred, &pt, (int)(i % 3), &b, &bl), ISO_OK);
 		CHECK(b != NULL && strlen(b) == bl && strchr(b, '\n') == NULL);
 		if (b != NULL)
 			CHECK_ERR(verify(v, cs, b), ISO_OK);
@@ -119,7 +120,7 @@ int main(int argc, char **argv)
 		char *b = NULL;
 		size_t bl;
 		CHECK_ERR(iso_plaintext_parse(e, votes[0], strlen(votes[0]), &pt, NULL), ISO_OK);
-		CHECK_ERR(iso_ballot_encrypt(e, "Nhh-BDW-9xA-wnr-woc", &pt, &b, &bl), ISO_E_CREDENTIAL_CHECKSUM);
+		CHECK_ERR(iso_ballot_encrypt(e, "Nhh-BDW-9xA-wnr-woc", &pt, 2, &b, &bl), ISO_E_CREDENTIAL_CHECKSUM);
 		iso_plaintext_wipe(&pt);
 	}
 

@@ -1,7 +1,9 @@
 /* Group arithmetic: both groups' parameters, membership (including elements
  * with a component of order 2 or 3, which (p-1)/q allows), and every fast
- * exponentiation path against OpenSSL's plain one. */
+ * exponentiation path against OpenSSL's plain one; the table of g built with
+ * the library against one built here. */
 #include <openssl/rand.h>
+#include <string.h>
 
 #include "check.h"
 #include "group.h"
@@ -49,6 +51,27 @@ static void check_group(const char *name)
 		CHECK(!iso_varbase_in_subgroup(&vb, a, ctx));
 		iso_varbase_free(&vb);
 	}
+
+	/* the shared constant-time table of g (for BELENIOS-2048, the one
+	 * computed at build time) holds exactly the entries built here */
+	if (strcmp(name, "BELENIOS-2048") == 0) {
+		const struct iso_fixbase *shared = NULL;
+		size_t n1 = 0, n2 = 0;
+		CHECK_ERR(iso_group_gtable(grp, true, &shared), ISO_OK);
+		CHECK_ERR(iso_fixbase_new(grp, grp->g, ISO_FIXBASE_SECRET_WINDOW, true, &sec, ctx),
+			  ISO_OK);
+		if (shared != NULL && sec != NULL) {
+			const uint64_t *l1 = iso_fixbase_limbs(shared, &n1);
+			const uint64_t *l2 = iso_fixbase_limbs(sec, &n2);
+			CHECK(n1 > 0 && n1 == n2 && l1 != l2);
+			CHECK(n1 == n2 && memcmp(l1, l2, n1 * sizeof *l1) == 0);
+		}
+		iso_fixbase_free(sec);
+		sec = NULL;
+	}
+	/* the window chosen for a few uses and for many */
+	CHECK(iso_fixbase_secret_window_for(50) == 4);
+	CHECK(iso_fixbase_secret_window_for(100000) == ISO_FIXBASE_SECRET_WINDOW);
 
 	CHECK_ERR(iso_fixbase_new(grp, grp->g, 8, false, &pub, ctx), ISO_OK);
 	CHECK_ERR(iso_fixbase_new(grp, grp->g, 5, true, &sec, ctx), ISO_OK);
