@@ -414,116 +414,144 @@ out:
 	return err;
 }
 
-/* The answer to question q from its encrypted choices ch: the sums, the
- * overall proof (and blank proof), and the answer's JSON. */
-static enum iso_err answer_question(struct enc *w, const struct iso_question *q,
-				    const struct choice *ch, json_t **ret)
+/* What the overall and blank proofs of a question share. */
+struct qsum {
+	const struct iso_question *q;
+	const struct choice *ch; /* its choices */
+	char *S;                 /* s0 "|" alpha0 "," beta0 "," alpha1 ... */
+	char *sadec, *sbdec;     /* the product of the choices (without blank) */
+	BIGNUM *rsum;            /* the sum of their randomness (secret) */
+	int msum;                /* and of their votes (secret) */
+	json_t *overall, *blankp;
+};
+
+static void qsum_clear(struct qsum *qs)
+{
+	free(qs->S);
+	free(qs->sadec);
+	free(qs->sbdec);
+	BN_clear_free(qs->rsum);
+	json_decref(qs->overall);
+	json_decref(qs->blankp);
+	memset(qs, 0, sizeof *qs);
+}
+
+/* The sums over the non-blank choices and the proofs' prefixes. */
+static enum iso_err question_sums(struct enc *w, struct qsum *qs)
 {
 	enum iso_err err = ISO_E_NOMEM;
 	const struct iso_group *grp = w->grp;
+	const struct iso_question *q = qs->q;
+	const struct choice *ch = qs->ch;
 	size_t n = iso_question_nchoices(q), first = q->blank ? 1 : 0;
-	BIGNUM *sa = BN_new(), *sb = BN_new(), *rsum = iso_secret_new();
-	json_t *ans = json_object(), *choices = json_array(), *ind = json_array(),
-	       *overall = json_array(), *blankp = q->blank ? json_array() : NULL;
-	char *S = NULL, *sadec = NULL, *sbdec = NULL;
 	size_t slen = 0, scap = 0;
-	int msum = 0;
-	struct disj_stmt st[MAX_DISJ];
+	BIGNUM *sa = BN_new(), *sb = BN_new();
 
-	if (sa == NULL || sb == NULL || rsum == NULL || ans == NULL || choices == NULL ||
-	    ind == NULL || overall == NULL || (q->blank && blankp == NULL))
+	qs->rsum = iso_secret_new();
+	qs->overall = json_array();
+	qs->blankp = q->blank ? json_array() : NULL;
+	if (sa == NULL || sb == NULL || qs->rsum == NULL || qs->overall == NULL ||
+	    (q->blank && qs->blankp == NULL))
 		goto out;
-	BN_zero(rsum);
+	BN_zero(qs->rsum);
 	if (!BN_copy(sa, BN_value_one()) || !BN_copy(sb, BN_value_one()))
 		goto out;
-	CHECK(sb_add(&S, &slen, &scap, w->s0));
-	CHECK(sb_add(&S, &slen, &scap, "|"));
+	CHECK(sb_add(&qs->S, &slen, &scap, w->s0));
+	CHECK(sb_add(&qs->S, &slen, &scap, "|"));
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			CHECK(sb_add(&qs->S, &slen, &scap, ","));
+		CHECK(sb_add(&qs->S, &slen, &scap, ch[i].adec));
+		CHECK(sb_add(&qs->S, &slen, &scap, ","));
+		CHECK(sb_add(&qs->S, &slen, &scap, ch[i].bdec));
+		if (i >= first) {
+			CHECK(iso_zq_add(grp, qs->rsum, qs->rsum, ch[i].r));
+			qs->msum += ch[i].m;
+			if (!q->blank && (!BN_mod_mul(sa, sa, ch[i].alpha, grp->p, w->ctx) ||
+					  !BN_mod_mul(sb, sb, ch[i].beta, grp->p, w->ctx))) {
+				err = ISO_E_CRYPTO_LIB;
+				goto out;
+			}
+		}
+	}
+	err = ISO_E_NOMEM;
+	if (!q->blank && ((qs->sadec = iso_bn_to_dec(sa)) == NULL ||
+			  (qs->sbdec = iso_bn_to_dec(sb)) == NULL))
+		goto out;
+	err = ISO_OK;
+out:
+	BN_free(sa);
+	BN_free(sb);
+	return err;
+}
+
+/* The overall proof: min <= msum <= max, or (with blank) m0 = 1 or
+ * min <= msum <= max. */
+static enum iso_err overall_proof(struct enc *w, struct qsum *qs)
+{
+	enum iso_err err;
+	const struct iso_question *q = qs->q;
+	struct disj_stmt st[MAX_DISJ];
+	if (q->blank) {
+		int m0 = qs->ch[0].m;
+		size_t k = (size_t)(q->max - q->min + 2);
+		unsigned rho = (unsigned)ct_select_int((unsigned)m0, 0, qs->msum - q->min + 1);
+		st[0] = (struct disj_stmt){qs->ch[0].r, m0 - 1};
+		for (size_t j = 1; j < k; j++)
+			st[j] = (struct disj_stmt){qs->rsum, qs->msum - (q->min + (int)j - 1)};
+		if ((err = begin_bproof(w, "bproof1|", qs->S)) == ISO_OK)
+			err = prove_disj(w, k, st, rho, qs->overall);
+	} else {
+		size_t k = (size_t)(q->max - q->min + 1);
+		for (size_t j = 0; j < k; j++)
+			st[j] = (struct disj_stmt){qs->rsum, qs->msum - (q->min + (int)j)};
+		if ((err = begin_prove(w, qs->S, qs->sadec, qs->sbdec)) == ISO_OK)
+			err = prove_disj(w, k, st, (unsigned)(qs->msum - q->min), qs->overall);
+	}
+	OPENSSL_cleanse(st, sizeof st);
+	return err;
+}
+
+/* The blank proof: m0 = 0 or msum = 0 (the first when not blank), over
+ * (alpha0, beta0) and the sum of the others. */
+static enum iso_err blank_proof(struct enc *w, struct qsum *qs)
+{
+	enum iso_err err;
+	int m0 = qs->ch[0].m;
+	struct disj_stmt st[2] = {{qs->ch[0].r, m0}, {qs->rsum, qs->msum}};
+	if ((err = begin_bproof(w, "bproof0|", qs->S)) == ISO_OK)
+		err = prove_disj(w, 2, st, (unsigned)m0, qs->blankp);
+	OPENSSL_cleanse(st, sizeof st);
+	return err;
+}
+
+/* The answer's JSON, in Belenios' field order. */
+static enum iso_err question_answer(struct qsum *qs, json_t **ret)
+{
+	enum iso_err err = ISO_E_NOMEM;
+	size_t n = iso_question_nchoices(qs->q);
+	json_t *ans = json_object(), *choices = json_array(), *ind = json_array();
+	if (ans == NULL || choices == NULL || ind == NULL ||
+	    json_object_set(ans, "choices", choices) != 0 ||
+	    json_object_set(ans, "individual_proofs", ind) != 0 ||
+	    json_object_set(ans, "overall_proof", qs->overall) != 0 ||
+	    (qs->blankp != NULL && json_object_set(ans, "blank_proof", qs->blankp) != 0))
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		json_t *c = json_object();
 		if (c == NULL || json_array_append_new(choices, c) != 0 ||
-		    json_object_set_new(c, "alpha", json_string(ch[i].adec)) != 0 ||
-		    json_object_set_new(c, "beta", json_string(ch[i].bdec)) != 0 ||
-		    json_array_append(ind, ch[i].proof) != 0)
-			goto nomem;
-		if (i > 0)
-			CHECK(sb_add(&S, &slen, &scap, ","));
-		CHECK(sb_add(&S, &slen, &scap, ch[i].adec));
-		CHECK(sb_add(&S, &slen, &scap, ","));
-		CHECK(sb_add(&S, &slen, &scap, ch[i].bdec));
-		if (i >= first) {
-			CHECK(iso_zq_add(grp, rsum, rsum, ch[i].r));
-			msum += ch[i].m;
-			if (!BN_mod_mul(sa, sa, ch[i].alpha, grp->p, w->ctx) ||
-			    !BN_mod_mul(sb, sb, ch[i].beta, grp->p, w->ctx))
-				goto crypto;
-		}
-	}
-
-	if (q->blank) {
-		/* m0 = 1 means blank; then the other choices sum to 0 */
-		int m0 = ch[0].m;
-		size_t k = (size_t)(q->max - q->min + 2);
-		/* blank_proof: m0 = 0 or msum = 0 (the first when not blank),
-		 * over (alpha0, beta0) and (alpha_sum, beta_sum) */
-		CHECK(begin_bproof(w, "bproof0|", S));
-		st[0] = (struct disj_stmt){ch[0].r, m0};
-		st[1] = (struct disj_stmt){rsum, msum};
-		CHECK(prove_disj(w, 2, st, (unsigned)m0, blankp));
-		/* overall_proof: m0 = 1 or min <= msum <= max */
-		CHECK(begin_bproof(w, "bproof1|", S));
-		st[0] = (struct disj_stmt){ch[0].r, m0 - 1};
-		for (size_t j = 1; j < k; j++)
-			st[j] = (struct disj_stmt){rsum, msum - (q->min + (int)j - 1)};
-		unsigned rho = (unsigned)ct_select_int((unsigned)m0, 0, msum - q->min + 1);
-		CHECK(prove_disj(w, k, st, rho, overall));
-	} else {
-		size_t k = (size_t)(q->max - q->min + 1);
-		sadec = iso_bn_to_dec(sa);
-		sbdec = iso_bn_to_dec(sb);
-		if (sadec == NULL || sbdec == NULL)
-			goto nomem;
-		CHECK(begin_prove(w, S, sadec, sbdec));
-		for (size_t j = 0; j < k; j++)
-			st[j] = (struct disj_stmt){rsum, msum - (q->min + (int)j)};
-		CHECK(prove_disj(w, k, st, (unsigned)(msum - q->min), overall));
-	}
-	if (json_object_set_new(ans, "choices", choices) != 0)
-		goto nomem;
-	choices = NULL;
-	if (json_object_set_new(ans, "individual_proofs", ind) != 0)
-		goto nomem;
-	ind = NULL;
-	if (json_object_set_new(ans, "overall_proof", overall) != 0)
-		goto nomem;
-	overall = NULL;
-	if (blankp != NULL) {
-		if (json_object_set_new(ans, "blank_proof", blankp) != 0)
-			goto nomem;
-		blankp = NULL;
+		    json_object_set_new(c, "alpha", json_string(qs->ch[i].adec)) != 0 ||
+		    json_object_set_new(c, "beta", json_string(qs->ch[i].bdec)) != 0 ||
+		    json_array_append(ind, qs->ch[i].proof) != 0)
+			goto out;
 	}
 	*ret = ans;
 	ans = NULL;
 	err = ISO_OK;
-	goto out;
-crypto:
-	err = ISO_E_CRYPTO_LIB;
-	goto out;
-nomem:
-	err = ISO_E_NOMEM;
 out:
-	msum = 0;
-	OPENSSL_cleanse(st, sizeof st);
-	free(S);
-	free(sadec);
-	free(sbdec);
-	BN_free(sa);
-	BN_free(sb);
-	BN_clear_free(rsum);
 	json_decref(ans);
 	json_decref(choices);
 	json_decref(ind);
-	json_decref(overall);
-	json_decref(blankp);
 	return err;
 }
 
@@ -539,10 +567,11 @@ struct encryption {
 	BIGNUM *C;          /* the public credential, normal form */
 	char *cdec;         /* and in decimal */
 	char *s0;           /* the prefix of every proof */
-	/* the choices of every question, one after the other */
-	struct choice *ch;
-	size_t *first_choice; /* [question] */
-	json_t **answers;     /* [question] */
+	struct choice *ch;  /* the choices of every question, one after another */
+	struct qsum *qs;    /* [question] */
+	size_t *blanks;     /* the questions with blank */
+	size_t nblanks;
+	BIGNUM *sig_nonce, *sig_A; /* the signature's commitment g^nonce */
 };
 
 /* How many exponentiations of y one ballot makes: 3 for each choice (its
@@ -622,12 +651,29 @@ static enum iso_err choice_job(void *arg, int thread, size_t i)
 	return encrypt_choice(&x->ws[thread], &x->ch[i]);
 }
 
-/* Round 4: every question's overall (and blank) proof and answer. */
-static enum iso_err question_job(void *arg, int thread, size_t qi)
+/* Round 4: every question's sums. */
+static enum iso_err sums_job(void *arg, int thread, size_t qi)
 {
 	struct encryption *x = arg;
-	return answer_question(&x->ws[thread], &x->e->questions[qi], x->ch + x->first_choice[qi],
-			       &x->answers[qi]);
+	return question_sums(&x->ws[thread], &x->qs[qi]);
+}
+
+/* Round 5: the overall proofs (the longest first), the blank proofs, and the
+ * signature's commitment. */
+static enum iso_err proofs_job(void *arg, int thread, size_t j)
+{
+	struct encryption *x = arg;
+	struct enc *w = &x->ws[thread];
+	size_t nq = x->e->nquestions;
+	enum iso_err err;
+	if (j < nq)
+		return overall_proof(w, &x->qs[j]);
+	if (j < nq + x->nblanks)
+		return blank_proof(w, &x->qs[x->blanks[j - nq]]);
+	if ((err = iso_zq_random(w->grp, x->sig_nonce)) != ISO_OK ||
+	    (err = gexp(w, x->sig_A, x->sig_nonce)) != ISO_OK)
+		return err;
+	return iso_mont_from(w->grp, x->sig_A, x->sig_A, w->ctx);
 }
 
 /* The signature with the credential over the ballot without it. */
@@ -636,24 +682,21 @@ static enum iso_err sign(struct encryption *x, json_t *ballot)
 	enum iso_err err = ISO_E_NOMEM;
 	struct enc *w = &x->ws[0];
 	const struct iso_group *grp = x->e->grp;
-	BIGNUM *nonce = iso_secret_new(), *A = BN_new(), *c = BN_new(), *r = BN_new();
+	BIGNUM *c = BN_new(), *r = BN_new();
 	json_t *sig = json_object();
 	char *unsigned_s = NULL, h[ISO_B64_HASH_LEN + 1];
 	size_t ulen = 0;
-	if (nonce == NULL || A == NULL || c == NULL || r == NULL || sig == NULL)
+	if (c == NULL || r == NULL || sig == NULL)
 		goto out;
 	CHECK(iso_json_dump(ballot, &unsigned_s, &ulen));
 	iso_sha256_b64(unsigned_s, ulen, h);
-	CHECK(iso_zq_random(grp, nonce));
-	CHECK(gexp(w, A, nonce));
-	CHECK(iso_mont_from(grp, A, A, w->ctx));
 	CHECK(iso_fs_begin(&w->fs));
 	CHECK(iso_fs_str(&w->fs, "sig|"));
 	CHECK(iso_fs_str(&w->fs, h));
 	CHECK(iso_fs_str(&w->fs, "|"));
-	CHECK(iso_fs_elt(&w->fs, A));
+	CHECK(iso_fs_elt(&w->fs, x->sig_A));
 	CHECK(iso_fs_finish(&w->fs, grp, c, w->ctx));
-	CHECK(iso_zq_mulsub(grp, r, nonce, x->s, c, w->ctx));
+	CHECK(iso_zq_mulsub(grp, r, x->sig_nonce, x->s, c, w->ctx));
 	err = ISO_E_NOMEM;
 	if (json_object_set_new(sig, "hash", json_string(h)) != 0 ||
 	    json_object_set_new(sig, "proof", proof_json(c, r)) != 0 ||
@@ -661,8 +704,6 @@ static enum iso_err sign(struct encryption *x, json_t *ballot)
 		goto out;
 	err = ISO_OK;
 out:
-	BN_clear_free(nonce);
-	BN_free(A);
 	BN_free(c);
 	BN_free(r);
 	json_decref(sig);
@@ -686,12 +727,7 @@ enum iso_err iso_ballot_encrypt(struct iso_election *e, const char *cred,
 	char dashed[ISO_CREDENTIAL_LEN + 1];
 	BIGNUM *g_mont = BN_new();
 	json_t *ballot = json_object(), *answers = json_array();
-	const struct iso_round rounds[] = {
-		{4, prepare_job},
-		{1, credential_job},
-		{e->nchoices_total, choice_job},
-		{e->nquestions, question_job},
-	};
+	size_t nq = e->nquestions;
 
 	/* what every thread's workspace shares */
 	w.grp = e->grp;
@@ -701,14 +737,17 @@ enum iso_err iso_ballot_encrypt(struct iso_election *e, const char *cred,
 	w.g_mont = g_mont;
 	x.s = iso_secret_new();
 	x.C = BN_new();
+	x.sig_nonce = iso_secret_new();
+	x.sig_A = BN_new();
 	x.nthreads = iso_parallel_threads(threads, e->nchoices_total);
 	x.ws = calloc((size_t)x.nthreads, sizeof *x.ws);
 	x.ch = calloc(e->nchoices_total, sizeof *x.ch);
-	x.first_choice = calloc(e->nquestions, sizeof *x.first_choice);
-	x.answers = calloc(e->nquestions, sizeof *x.answers);
+	x.qs = calloc(nq, sizeof *x.qs);
+	x.blanks = calloc(nq, sizeof *x.blanks);
 	if (g_mont == NULL || ballot == NULL || answers == NULL || w.qmk == NULL ||
-	    !BN_sub_word(w.qmk, DISJ_OFFSET) || x.s == NULL || x.C == NULL || x.ws == NULL ||
-	    x.ch == NULL || x.first_choice == NULL || x.answers == NULL)
+	    !BN_sub_word(w.qmk, DISJ_OFFSET) || x.s == NULL || x.C == NULL ||
+	    x.sig_nonce == NULL || x.sig_A == NULL || x.ws == NULL || x.ch == NULL ||
+	    x.qs == NULL || x.blanks == NULL)
 		goto out;
 	for (int t = 0; t < x.nthreads; t++) {
 		x.ws[t] = w;
@@ -724,16 +763,31 @@ enum iso_err iso_ballot_encrypt(struct iso_election *e, const char *cred,
 	CHECK(iso_plaintext_check(e, pt, NULL));
 	CHECK(iso_credential_parse(cred, strlen(cred), dashed));
 	x.dashed = dashed;
-	for (size_t qi = 0, off = 0; qi < e->nquestions; qi++) {
-		x.first_choice[qi] = off;
+	for (size_t qi = 0, off = 0; qi < nq; qi++) {
+		x.qs[qi].q = &e->questions[qi];
+		x.qs[qi].ch = x.ch + off;
 		off += iso_question_nchoices(&e->questions[qi]);
+		if (e->questions[qi].blank)
+			x.blanks[x.nblanks++] = qi;
 	}
+	const struct iso_round rounds[] = {
+		{4, prepare_job},
+		{1, credential_job},
+		{e->nchoices_total, choice_job},
+		{nq, sums_job},
+		{nq + x.nblanks + 1, proofs_job},
+	};
 	CHECK(iso_parallel_rounds(rounds, sizeof rounds / sizeof rounds[0], x.nthreads, &x));
 
-	err = ISO_E_NOMEM;
-	for (size_t qi = 0; qi < e->nquestions; qi++)
-		if (json_array_append(answers, x.answers[qi]) != 0)
+	for (size_t qi = 0; qi < nq; qi++) {
+		json_t *ans = NULL;
+		CHECK(question_answer(&x.qs[qi], &ans));
+		if (json_array_append_new(answers, ans) != 0) {
+			err = ISO_E_NOMEM;
 			goto out;
+		}
+	}
+	err = ISO_E_NOMEM;
 	if (json_object_set_new(ballot, "election_uuid", json_string(e->uuid)) != 0 ||
 	    json_object_set_new(ballot, "election_hash", json_string(e->fingerprint)) != 0 ||
 	    json_object_set_new(ballot, "credential", json_string(x.cdec)) != 0 ||
@@ -745,15 +799,17 @@ out:
 	OPENSSL_cleanse(dashed, sizeof dashed);
 	for (size_t i = 0; x.ch != NULL && i < e->nchoices_total; i++)
 		choice_clear(&x.ch[i]);
-	for (size_t qi = 0; x.answers != NULL && qi < e->nquestions; qi++)
-		json_decref(x.answers[qi]);
+	for (size_t qi = 0; x.qs != NULL && qi < nq; qi++)
+		qsum_clear(&x.qs[qi]);
 	for (int t = 0; x.ws != NULL && t < x.nthreads; t++)
 		enc_free(&x.ws[t]);
 	free(x.ch);
-	free(x.first_choice);
-	free(x.answers);
+	free(x.qs);
+	free(x.blanks);
 	free(x.ws);
 	BN_clear_free(x.s);
+	BN_clear_free(x.sig_nonce);
+	BN_free(x.sig_A);
 	BN_free(x.C);
 	free(x.cdec);
 	free(x.s0);
