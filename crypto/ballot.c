@@ -360,16 +360,16 @@ struct choice {
 	json_t *proof;        /* its individual proof: m in {0, 1} */
 };
 
+/* (the vote is secret: OPENSSL_cleanse, which no compiler elides) */
 static void choice_clear(struct choice *ch)
 {
-	ch->m = 0;
 	BN_clear_free(ch->r);
 	BN_free(ch->alpha);
 	BN_free(ch->beta);
 	free(ch->adec);
 	free(ch->bdec);
 	json_decref(ch->proof);
-	memset(ch, 0, sizeof *ch);
+	OPENSSL_cleanse(ch, sizeof *ch);
 }
 
 /* ElGamal encryption of ch->m and its individual proof. */
@@ -433,7 +433,7 @@ static void qsum_clear(struct qsum *qs)
 	BN_clear_free(qs->rsum);
 	json_decref(qs->overall);
 	json_decref(qs->blankp);
-	memset(qs, 0, sizeof *qs);
+	OPENSSL_cleanse(qs, sizeof *qs);
 }
 
 /* The sums over the non-blank choices and the proofs' prefixes. */
