@@ -40,7 +40,7 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : ".";
-	int n = argc > 2 ? atoi(argv[2]) : 50;
+	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 50;
 	size_t el, cl, vl, bl = 0;
 	char *eraw = slurp(dir, "election.json", &el), *cred = slurp(dir, "cred.txt", &cl),
 	     *vote = slurp(dir, "vote.json", &vl), *ballot = NULL;
@@ -50,6 +50,8 @@ int main(int argc, char **argv)
 	struct iso_opcount oc;
 	double t0, first, enc = 1e9, ver = 1e9, enc_all = 1e9;
 
+	if (n < 1 || n > 100000)
+		return 124;
 	if (iso_election_parse(eraw, el, &e) != ISO_OK ||
 	    iso_plaintext_parse(e, vote, vl, &pt, NULL) != ISO_OK)
 		return 2;
@@ -66,7 +68,7 @@ int main(int argc, char **argv)
 	if (iso_election_parse(eraw, el, &e) != ISO_OK || iso_election_prepare(e, true) != ISO_OK)
 		return 2;
 	iso_opcount_reset();
-	for (int i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		t0 = now();
 		if (iso_ballot_encrypt(e, cred, &pt, 1, &ballot, &bl) != ISO_OK)
 			return 1;
@@ -84,7 +86,7 @@ int main(int argc, char **argv)
 	    iso_ballot_verify(v, NULL, ballot, bl, NULL, NULL) != ISO_OK)
 		return 1;
 	iso_opcount_reset();
-	for (int i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		t0 = now();
 		if (iso_ballot_verify(v, NULL, ballot, bl, NULL, NULL) != ISO_OK)
 			return 1;
@@ -98,7 +100,7 @@ int main(int argc, char **argv)
 	printf("verify.comb_setup %lu\n", oc.comb_setup / (unsigned long)n);
 	printf("verify.comb_exp %lu\n", oc.comb_exp / (unsigned long)n);
 	printf("verify.mont_mul %lu\n", oc.mont_mul / (unsigned long)n);
-	for (int i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		char *b = NULL;
 		t0 = clock_s(CLOCK_MONOTONIC);
 		if (iso_ballot_encrypt(e, cred, &pt, 0, &b, &bl) != ISO_OK)

@@ -20,7 +20,13 @@ int main(int argc, char **argv)
 	json_t *setup = NULL;
 	if (argc != 4)
 		return 124;
-	n = atoi(argv[3]);
+	{
+		char *end;
+		long v = strtol(argv[3], &end, 10);
+		if (*end != '\0' || v < 1 || v > 1000000)
+			return 124;
+		n = (int)v;
+	}
 	if (iso_archive_open(argv[1], &ar, NULL) != ISO_OK ||
 	    iso_file_read(argv[2], ISO_JSON_MAX_BYTES, &priv, &plen) != ISO_OK)
 		return 2;

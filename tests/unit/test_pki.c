@@ -190,8 +190,9 @@ static void test_reference(const struct iso_group *grp, BN_CTX *ctx)
 	json_decref(alt);
 
 	/* certificates: a duplicate, and a signature that does not verify */
-	char *twice = malloc(2 * strlen(certs_text) + 2);
-	sprintf(twice, "%s\n%s", certs_text, certs_text);
+	size_t twice_size = 2 * strlen(certs_text) + 2;
+	char *twice = malloc(twice_size);
+	snprintf(twice, twice_size, "%s\n%s", certs_text, certs_text);
 	struct iso_pedersen_certs *c2 = NULL;
 	iso_where_clear(&w);
 	CHECK_ERR(iso_pedersen_certs_read(grp, twice, strlen(twice), &c2, &w),
@@ -227,7 +228,7 @@ static void test_ceremony(const struct iso_group *grp, BN_CTX *ctx)
 		char *cert = NULL;
 		CHECK_ERR(iso_pedersen_step1(grp, seeds[i], &cert, ids[i]), ISO_OK);
 		certs_text = realloc(certs_text, clen + strlen(cert) + 2);
-		clen += (size_t)sprintf(certs_text + clen, "%s\n", cert);
+		clen += (size_t)snprintf(certs_text + clen, strlen(cert) + 2, "%s\n", cert);
 		free(cert);
 	}
 	CHECK_ERR(iso_pedersen_certs_read(grp, certs_text, clen, &certs, &w), ISO_OK);
