@@ -206,6 +206,21 @@ static const struct iso_err_text err_texts[ISO_ERR__COUNT] = {
 				       "shuffles (non-homomorphic questions) are not supported"},
 	[ISO_E_NO_TALLY] = {"no-tally", "aucun dépouillement chiffré",
 			    "no encrypted tally"},
+	[ISO_E_STORAGE] = {"storage",
+			   "erreur de la base de données : rien n’a été enregistré",
+			   "database error: nothing was stored"},
+	[ISO_E_JOURNAL_BROKEN] = {"journal-broken",
+				  "le journal des événements a été altéré (chaînage rompu)",
+				  "the event journal has been altered (broken chain)"},
+	[ISO_E_TICKET_USED] = {"ticket-used",
+			       "ce jeton de vote a déjà servi : ouvrez une nouvelle session",
+			       "this voting ticket has already been used: start a new session"},
+	[ISO_E_URN_NOT_OPEN] = {"urn-not-open",
+				"l’urne n’est pas ouverte : le vote n’est pas possible en ce moment",
+				"the ballot box is not open: voting is not possible now"},
+	[ISO_E_URN_STATE] = {"urn-state",
+			     "cette action n’est pas possible dans l’état actuel de l’urne",
+			     "this action is not possible in the ballot box's current state"},
 };
 
 static const struct iso_err_text *err_text(enum iso_err err)
