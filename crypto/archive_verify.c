@@ -14,6 +14,7 @@
 
 #include "ballot.h"
 #include "jsondoc.h"
+#include "parallel.h"
 
 struct ballot_slot {
 	size_t event; /* index in the chain */
@@ -93,18 +94,12 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
-static int cpu_count(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
 static enum iso_err verify_ballots(struct iso_verified *v, const struct iso_verify_opts *opts,
 				   struct iso_where *where)
 {
 	struct pool p = {0};
 	struct worker *ws = NULL;
-	int nthreads = opts != NULL && opts->threads > 0 ? opts->threads : cpu_count();
+	int nthreads = 0;
 	unsigned char *used = NULL;
 	enum iso_err err = ISO_E_NOMEM;
 	int started = 0;
@@ -127,8 +122,7 @@ static enum iso_err verify_ballots(struct iso_verified *v, const struct iso_veri
 	atomic_init(&p.next, 0);
 	atomic_init(&p.done, 0);
 	atomic_init(&p.first_bad, p.nslots);
-	if ((size_t)nthreads > p.nslots)
-		nthreads = (int)p.nslots;
+	nthreads = iso_parallel_threads(opts != NULL ? opts->threads : 0, p.nslots);
 	if ((err = iso_election_prepare(v->e, false)) != ISO_OK)
 		goto out;
 	ws = calloc((size_t)nthreads, sizeof *ws);
