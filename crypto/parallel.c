@@ -103,6 +103,7 @@ enum iso_err iso_parallel_rounds(const struct iso_round *rounds, size_t nrounds,
 		sh.r[k].fn = rounds[k].fn;
 		atomic_init(&sh.r[k].next, 0);
 		atomic_init(&sh.r[k].done, 0);
+		/* + 1: a round of no jobs still gets a block */
 		sh.r[k].errs = calloc(rounds[k].n + 1, sizeof *sh.r[k].errs);
 		if (sh.r[k].errs == NULL)
 			goto out;
