@@ -640,7 +640,7 @@ static enum iso_err record_write(int fd, const char *body, size_t len, bool is_e
 /* Write data members and one event after the event (parent_hex, height-1). */
 static enum iso_err group_write(int fd, uint64_t ts, enum iso_event_type type,
 				const struct iso_blob *data, size_t ndata, const char *parent_hex,
-				int height)
+				int height, char ret_hex[65])
 {
 	struct iso_event ev = {0};
 	char hex[65];
@@ -665,6 +665,8 @@ static enum iso_err group_write(int fd, uint64_t ts, enum iso_event_type type,
 		return ISO_E_NOMEM;
 	err = record_write(fd, ej, elen, true, ts, hex);
 	free(ej);
+	if (err == ISO_OK && ret_hex != NULL)
+		memcpy(ret_hex, hex, 65);
 	return err;
 }
 
@@ -726,7 +728,7 @@ enum iso_err iso_archive_create(const char *path, uint64_t timestamp, struct iso
 	if (fd < 0)
 		goto out;
 	if ((err = member_write(fd, "BELENIOS", hj, strlen(hj), timestamp)) != ISO_OK ||
-	    (err = group_write(fd, timestamp, ISO_EV_SETUP, data, 4, NULL, 0)) != ISO_OK)
+	    (err = group_write(fd, timestamp, ISO_EV_SETUP, data, 4, NULL, 0, NULL)) != ISO_OK)
 		goto out;
 	err = ISO_E_IO;
 	if (fsync(fd) != 0)
@@ -749,21 +751,24 @@ out:
 	return err;
 }
 
-enum iso_err iso_archive_append(const char *path, enum iso_event_type type,
-				const struct iso_blob *data, size_t ndata)
+enum iso_err iso_archive_append_events(const char *path, const struct iso_archive_event_in *evs,
+				       size_t nevs)
 {
 	struct iso_archive *ar = NULL;
 	enum iso_err err = archive_map(path, true, &ar);
 	size_t end = 0;
 	const struct iso_member *last = NULL;
 	struct iso_event ev;
+	char parent[65];
 	if (err != ISO_OK)
 		return err;
-	if (type == ISO_EV_SETUP || ((type == ISO_EV_END_BALLOTS || type == ISO_EV_END_SHUFFLES) !=
-				     (ndata == 0))) {
-		err = ISO_E_INVALID_ARG;
-		goto out;
-	}
+	for (size_t i = 0; i < nevs; i++)
+		if (evs[i].type == ISO_EV_SETUP ||
+		    ((evs[i].type == ISO_EV_END_BALLOTS || evs[i].type == ISO_EV_END_SHUFFLES) !=
+		     (evs[i].ndata == 0))) {
+			err = ISO_E_INVALID_ARG;
+			goto out;
+		}
 	if ((err = members_scan(ar, true, &end, NULL)) != ISO_OK)
 		goto out;
 	for (size_t i = ar->nmembers; i-- > 1;)
@@ -786,7 +791,10 @@ enum iso_err iso_archive_append(const char *path, enum iso_event_type type,
 		err = ISO_E_IO;
 		goto out;
 	}
-	err = group_write(ar->fd, ar->timestamp, type, data, ndata, last->hex, ev.height + 1);
+	memcpy(parent, last->hex, sizeof parent);
+	for (size_t i = 0; i < nevs && err == ISO_OK; i++)
+		err = group_write(ar->fd, ar->timestamp, evs[i].type, evs[i].data, evs[i].ndata,
+				  parent, ev.height + 1 + (int)i, parent);
 	if (err == ISO_OK && fsync(ar->fd) != 0)
 		err = ISO_E_IO;
 	if (err != ISO_OK && ftruncate(ar->fd, (off_t)end) == 0)
@@ -794,4 +802,11 @@ enum iso_err iso_archive_append(const char *path, enum iso_event_type type,
 out:
 	iso_archive_close(ar);
 	return err;
+}
+
+enum iso_err iso_archive_append(const char *path, enum iso_event_type type,
+				const struct iso_blob *data, size_t ndata)
+{
+	struct iso_archive_event_in ev = {type, data, ndata};
+	return iso_archive_append_events(path, &ev, 1);
 }

@@ -90,4 +90,16 @@ enum iso_err iso_archive_create(const char *path, uint64_t timestamp, struct iso
 enum iso_err iso_archive_append(const char *path, enum iso_event_type type,
 				const struct iso_blob *data, size_t ndata);
 
+/* Several events at once, each as iso_archive_append would write it, with
+ * one fsync for all (an archive export writes thousands). On failure the
+ * file is cut back; after a crash, a prefix of them may remain (whoever
+ * needs all or nothing writes a copy and renames it). */
+struct iso_archive_event_in {
+	enum iso_event_type type;
+	const struct iso_blob *data;
+	size_t ndata;
+};
+enum iso_err iso_archive_append_events(const char *path, const struct iso_archive_event_in *evs,
+				       size_t nevs);
+
 #endif

@@ -15,13 +15,30 @@
 #include "error.h"
 #include "journal.h"
 
-enum urn_phase { URN_PREPARED, URN_OPEN, URN_SUSPENDED, URN_CLOSED };
+/* prepared → open ⇄ suspended → closed (the 30-minute grace runs) →
+ * finished (frozen, sealed, published); a stop goes straight to finished. */
+enum urn_phase { URN_PREPARED, URN_OPEN, URN_SUSPENDED, URN_CLOSED, URN_FINISHED };
 
 struct urn_state {
 	enum urn_phase phase;
-	int64_t opened_at, closed_at; /* 0 until it happens */
+	int64_t opened_at, closed_at, finished_at; /* 0 until it happens */
 	int64_t nballots;
 };
+
+/* What a seal covers, computed inside the transaction that changes the
+ * phase: nothing can enter between the change and the seal. */
+struct urn_digest {
+	int64_t time;
+	enum urn_phase phase; /* the new phase */
+	int64_t nballots;
+	char trackers[JOURNAL_HASH_LEN + 1]; /* SHA-256 hex of the sorted trackers, one per line */
+	char journal_head[JOURNAL_HASH_LEN + 1]; /* the journal verified up to here */
+};
+
+/* Makes the signed seal document of a digest (malloc'd). */
+typedef enum iso_err (*urn_seal_fn)(void *arg, const struct urn_digest *d, char **ret_doc);
+/* Called for each seal, in order. */
+typedef enum iso_err (*urn_seal_each_fn)(void *arg, const char *name, const char *doc);
 
 struct urn_ballot_row {
 	const char *credential; /* the public credential, decimal */
@@ -43,9 +60,14 @@ struct urn_store_ops {
 	void (*close)(struct urn_store *s);
 	enum iso_err (*state)(struct urn_store *s, struct urn_state *ret);
 	/* Compare and set: to `to` only if the phase is `from`, else
-	 * ISO_E_URN_STATE; journals the change. */
+	 * ISO_E_URN_STATE; journals the change. With seal (may be NULL), in
+	 * the same transaction: the digest of the new state is sealed and the
+	 * seal stored under seal_name (once: a second seal of that name is
+	 * ISO_E_URN_STATE) and journaled by its hash. */
 	enum iso_err (*set_phase)(struct urn_store *s, enum urn_phase from, enum urn_phase to,
-				  int64_t time, const char *actor);
+				  int64_t time, const char *actor, const char *seal_name,
+				  urn_seal_fn seal, void *arg);
+	enum iso_err (*each_seal)(struct urn_store *s, urn_seal_each_fn fn, void *arg);
 	/* In one transaction: a ballot already stored for this credential is
 	 * the same submission again if it has the same tracker (its stored
 	 * receipt is returned, *ret_again set) and ISO_E_CREDENTIAL_USED

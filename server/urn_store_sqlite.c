@@ -6,17 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "db.h"
+#include "hash.h"
 #include "urn_store.h"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS urn_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
 	" WITHOUT ROWID;"
-	"INSERT OR IGNORE INTO urn_meta VALUES ('phase', 0), ('opened_at', 0), ('closed_at', 0);"
+	"INSERT OR IGNORE INTO urn_meta VALUES ('phase', 0), ('opened_at', 0), ('closed_at', 0),"
+	" ('finished_at', 0);"
 	"CREATE TABLE IF NOT EXISTS ballots("
 	" credential TEXT PRIMARY KEY, tracker TEXT NOT NULL UNIQUE, ballot BLOB NOT NULL,"
 	" received INTEGER NOT NULL, receipt TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS used_tickets(nonce TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS seals(name TEXT PRIMARY KEY, time INTEGER NOT NULL,"
+	" doc TEXT NOT NULL);"
+	"CREATE TRIGGER IF NOT EXISTS seals_no_update BEFORE UPDATE ON seals"
+	" BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;"
+	"CREATE TRIGGER IF NOT EXISTS seals_no_delete BEFORE DELETE ON seals"
+	" BEGIN SELECT RAISE(ABORT, 'seals are append-only'); END;"
 	"CREATE TRIGGER IF NOT EXISTS ballots_no_update BEFORE UPDATE ON ballots"
 	" BEGIN SELECT RAISE(ABORT, 'ballots are append-only'); END;"
 	"CREATE TRIGGER IF NOT EXISTS ballots_no_delete BEFORE DELETE ON ballots"
@@ -32,11 +42,11 @@ struct sqlite_urn {
 	pthread_mutex_t lock;
 };
 
-static const char *const phase_names[] = {"prepared", "open", "suspended", "closed"};
+static const char *const phase_names[] = {"prepared", "open", "suspended", "closed", "finished"};
 
 const char *urn_phase_name(enum urn_phase p)
 {
-	return (unsigned)p < 4 ? phase_names[p] : "?";
+	return (unsigned)p <= URN_FINISHED ? phase_names[p] : "?";
 }
 
 static struct sqlite_urn *of(struct urn_store *s)
@@ -72,9 +82,11 @@ static enum iso_err read_state(sqlite3 *db, struct urn_state *ret)
 			st.opened_at = v;
 		else if (strcmp(k, "closed_at") == 0)
 			st.closed_at = v;
+		else if (strcmp(k, "finished_at") == 0)
+			st.finished_at = v;
 	}
 	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE || (unsigned)st.phase > URN_CLOSED)
+	if (rc != SQLITE_DONE || (unsigned)st.phase > URN_FINISHED)
 		return ISO_E_STORAGE;
 	if ((err = db_prepare(db, "SELECT count(*) FROM ballots", &q)) != ISO_OK)
 		return err;
@@ -111,13 +123,83 @@ static enum iso_err set_meta(sqlite3 *db, const char *key, int64_t value)
 	return err;
 }
 
+/* The digest of the state inside the transaction (see urn_store.h). */
+static enum iso_err digest_make(sqlite3 *db, int64_t time, enum urn_phase phase,
+				struct urn_digest *d)
+{
+	sqlite3_stmt *q = NULL;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char h[32];
+	int64_t n = 0, count;
+	enum iso_err err;
+	int rc;
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		return ISO_E_CRYPTO_LIB;
+	}
+	if ((err = db_prepare(db, "SELECT tracker FROM ballots ORDER BY tracker", &q)) != ISO_OK)
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(q, 0);
+		if (t == NULL || EVP_DigestUpdate(md, t, strlen(t)) != 1 ||
+		    EVP_DigestUpdate(md, "\n", 1) != 1) {
+			err = ISO_E_STORAGE;
+			goto out;
+		}
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		err = ISO_E_STORAGE;
+		goto out;
+	}
+	if (EVP_DigestFinal_ex(md, h, NULL) != 1) {
+		err = ISO_E_CRYPTO_LIB;
+		goto out;
+	}
+	for (int i = 0; i < 32; i++)
+		snprintf(d->trackers + 2 * i, 3, "%02x", h[i]);
+	if ((err = journal_verify(db, &count, NULL, d->journal_head)) != ISO_OK)
+		goto out;
+	d->time = time;
+	d->phase = phase;
+	d->nballots = n;
+out:
+	sqlite3_finalize(q);
+	EVP_MD_CTX_free(md);
+	return err;
+}
+
+static enum iso_err seal_store(sqlite3 *db, const char *name, int64_t time, const char *actor,
+			       const char *doc)
+{
+	sqlite3_stmt *q = NULL;
+	char hex[65];
+	enum iso_err err = db_prepare(db, "INSERT INTO seals(name, time, doc) VALUES (?, ?, ?)", &q);
+	int rc;
+	if (err != ISO_OK)
+		return err;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, time);
+	sqlite3_bind_text(q, 3, doc, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_CONSTRAINT)
+		return ISO_E_URN_STATE;
+	if (rc != SQLITE_DONE)
+		return ISO_E_STORAGE;
+	iso_sha256_hex(doc, strlen(doc), hex);
+	return journal_append(db, time, actor, name, hex);
+}
+
 static enum iso_err sq_set_phase(struct urn_store *s, enum urn_phase from, enum urn_phase to,
-				 int64_t time, const char *actor)
+				 int64_t time, const char *actor, const char *seal_name,
+				 urn_seal_fn seal, void *arg)
 {
 	struct sqlite_urn *u = of(s);
 	struct urn_state st;
+	struct urn_digest d;
 	enum iso_err err;
-	char detail[64];
+	char detail[64], *doc = NULL;
 	pthread_mutex_lock(&u->lock);
 	if ((err = db_begin(u->db)) != ISO_OK)
 		goto out;
@@ -131,14 +213,46 @@ static enum iso_err sq_set_phase(struct urn_store *s, enum urn_phase from, enum 
 	if ((err = set_meta(u->db, "phase", to)) != ISO_OK ||
 	    (to == URN_OPEN && st.opened_at == 0 &&
 	     (err = set_meta(u->db, "opened_at", time)) != ISO_OK) ||
-	    (to == URN_CLOSED && (err = set_meta(u->db, "closed_at", time)) != ISO_OK) ||
+	    ((to == URN_CLOSED || (to == URN_FINISHED && st.closed_at == 0)) &&
+	     (err = set_meta(u->db, "closed_at", time)) != ISO_OK) ||
+	    (to == URN_FINISHED && (err = set_meta(u->db, "finished_at", time)) != ISO_OK) ||
 	    (err = journal_append(u->db, time, actor, "phase", detail)) != ISO_OK)
 		goto fail;
+	if (seal != NULL) {
+		memset(&d, 0, sizeof d);
+		if ((err = digest_make(u->db, time, to, &d)) != ISO_OK ||
+		    (err = seal(arg, &d, &doc)) != ISO_OK ||
+		    (err = seal_store(u->db, seal_name, time, actor, doc)) != ISO_OK)
+			goto fail;
+	}
 	err = db_commit(u->db);
 	goto out;
 fail:
 	db_rollback(u->db);
 out:
+	free(doc);
+	pthread_mutex_unlock(&u->lock);
+	return err;
+}
+
+static enum iso_err sq_each_seal(struct urn_store *s, urn_seal_each_fn fn, void *arg)
+{
+	struct sqlite_urn *u = of(s);
+	sqlite3_stmt *q = NULL;
+	enum iso_err err;
+	int rc = SQLITE_DONE;
+	pthread_mutex_lock(&u->lock);
+	if ((err = db_prepare(u->db, "SELECT name, doc FROM seals ORDER BY time, name", &q)) ==
+	    ISO_OK) {
+		while (err == ISO_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			const char *n = (const char *)sqlite3_column_text(q, 0);
+			const char *doc = (const char *)sqlite3_column_text(q, 1);
+			err = n != NULL && doc != NULL ? fn(arg, n, doc) : ISO_E_STORAGE;
+		}
+		if (err == ISO_OK && rc != SQLITE_DONE)
+			err = ISO_E_STORAGE;
+		sqlite3_finalize(q);
+	}
 	pthread_mutex_unlock(&u->lock);
 	return err;
 }
@@ -332,7 +446,7 @@ static enum iso_err sq_verify_journal(struct urn_store *s, int64_t *ret_count, i
 }
 
 static const struct urn_store_ops sqlite_ops = {
-	sq_close, sq_state, sq_set_phase, sq_add_ballot, sq_has_tracker,
+	sq_close, sq_state, sq_set_phase, sq_each_seal, sq_add_ballot, sq_has_tracker,
 	sq_each_ballot, sq_journal, sq_verify_journal,
 };
 

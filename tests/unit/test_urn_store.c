@@ -4,12 +4,14 @@
  * runs inside the transaction and a refusal stores nothing, ballots and
  * tickets are append-only (R-D11-APPEND), everything survives a reopen, and
  * the storage has no place for an identity (R-SEP-03, R-C19-LINK). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "db.h"
+#include "hash.h"
 #include "urn_store.h"
 
 static enum iso_err admit_open(void *arg, const struct urn_state *st)
@@ -30,6 +32,25 @@ static enum iso_err collect(void *arg, const struct urn_ballot_row *b)
 	char *list = arg;
 	strncat(list, b->tracker, 16);
 	strncat(list, ",", 2);
+	return ISO_OK;
+}
+
+/* a "seal" that keeps the digest it was given */
+static enum iso_err seal_fake(void *arg, const struct urn_digest *d, char **ret)
+{
+	char buf[32];
+	*(struct urn_digest *)arg = *d;
+	snprintf(buf, sizeof buf, "{\"seal\":%lld}", (long long)d->nballots);
+	*ret = strdup(buf);
+	return *ret != NULL ? ISO_OK : ISO_E_NOMEM;
+}
+
+static enum iso_err seal_list(void *arg, const char *name, const char *doc)
+{
+	strncat(arg, name, 32);
+	strncat(arg, "=", 2);
+	strncat(arg, doc, 64);
+	strncat(arg, ";", 2);
 	return ISO_OK;
 }
 
@@ -66,8 +87,8 @@ int main(void)
 	/* not open: refused, nothing stored */
 	CHECK_ERR(add(s, row("111", "T1", 10, "R1"), "n1", admit_open, NULL, &receipt, &again),
 		  ISO_E_URN_NOT_OPEN);
-	CHECK_ERR(s->ops->set_phase(s, URN_OPEN, URN_CLOSED, 20, "bureau"), ISO_E_URN_STATE);
-	CHECK_ERR(s->ops->set_phase(s, URN_PREPARED, URN_OPEN, 100, "bureau"), ISO_OK);
+	CHECK_ERR(s->ops->set_phase(s, URN_OPEN, URN_CLOSED, 20, "bureau", NULL, NULL, NULL), ISO_E_URN_STATE);
+	CHECK_ERR(s->ops->set_phase(s, URN_PREPARED, URN_OPEN, 100, "bureau", NULL, NULL, NULL), ISO_OK);
 	CHECK_ERR(s->ops->state(s, &st), ISO_OK);
 	CHECK(st.phase == URN_OPEN && st.opened_at == 100 && st.nballots == 0);
 
@@ -112,8 +133,28 @@ int main(void)
 	CHECK_ERR(s->ops->each_ballot(s, collect, list), ISO_OK);
 	CHECK(strcmp(list, "T0,T1,T2,") == 0);
 
-	/* closing; then nothing enters */
-	CHECK_ERR(s->ops->set_phase(s, URN_OPEN, URN_CLOSED, 200, "bureau"), ISO_OK);
+	/* closing, sealed in the same transaction (R-D11-FREEZE); then nothing
+	 * enters */
+	{
+		struct urn_digest d;
+		char expect[65];
+		memset(&d, 0, sizeof d);
+		CHECK_ERR(s->ops->set_phase(s, URN_OPEN, URN_CLOSED, 200, "bureau", "closing",
+					    seal_fake, &d),
+			  ISO_OK);
+		iso_sha256_hex("T0\nT1\nT2\n", 9, expect);
+		CHECK(d.time == 200 && d.phase == URN_CLOSED && d.nballots == 3 &&
+		      strcmp(d.trackers, expect) == 0 && strlen(d.journal_head) == 64);
+		list[0] = '\0';
+		CHECK_ERR(s->ops->each_seal(s, seal_list, list), ISO_OK);
+		CHECK(strcmp(list, "closing={\"seal\":3};") == 0);
+		/* a seal of the same name is never replaced; the phase stays */
+		CHECK_ERR(s->ops->set_phase(s, URN_CLOSED, URN_FINISHED, 300, "bureau", "closing",
+					    seal_fake, &d),
+			  ISO_E_URN_STATE);
+		CHECK_ERR(s->ops->state(s, &st), ISO_OK);
+		CHECK(st.phase == URN_CLOSED && st.finished_at == 0);
+	}
 	CHECK_ERR(add(s, row("444", "T4", 210, "R4"), "n4", admit_open, NULL, &receipt, &again),
 		  ISO_E_URN_NOT_OPEN);
 	s->ops->close(s);
@@ -127,6 +168,8 @@ int main(void)
 		CHECK(sqlite3_exec(db, "UPDATE ballots SET ballot = 'x'", NULL, NULL, NULL) != SQLITE_OK);
 		CHECK(sqlite3_exec(db, "DELETE FROM ballots", NULL, NULL, NULL) != SQLITE_OK);
 		CHECK(sqlite3_exec(db, "DELETE FROM used_tickets", NULL, NULL, NULL) != SQLITE_OK);
+		CHECK(sqlite3_exec(db, "DELETE FROM seals", NULL, NULL, NULL) != SQLITE_OK);
+		CHECK(sqlite3_exec(db, "UPDATE seals SET doc = 1", NULL, NULL, NULL) != SQLITE_OK);
 		/* every column of every table: none for an identity, a kiosk or
 		 * an address */
 		CHECK(sqlite3_prepare_v2(db,
@@ -143,8 +186,8 @@ int main(void)
 		sqlite3_finalize(q);
 		CHECK(strcmp(list, "ballots.ballot ballots.credential ballots.receipt ballots.received "
 				   "ballots.tracker journal.actor journal.detail journal.event "
-				   "journal.hash journal.seq journal.time urn_meta.key urn_meta.value "
-				   "used_tickets.nonce ") == 0);
+				   "journal.hash journal.seq journal.time seals.doc seals.name "
+				   "seals.time urn_meta.key urn_meta.value used_tickets.nonce ") == 0);
 		sqlite3_close(db);
 	}
 
@@ -155,7 +198,7 @@ int main(void)
 		CHECK(st.phase == URN_CLOSED && st.closed_at == 200 && st.opened_at == 100 &&
 		      st.nballots == 3);
 		CHECK_ERR(s->ops->verify_journal(s, &n, &bad, NULL), ISO_OK);
-		CHECK(n == 5); /* open, 3 ballots, close */
+		CHECK(n == 6); /* open, 3 ballots, close, its seal */
 		s->ops->close(s);
 	}
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
