@@ -440,8 +440,8 @@ enum iso_err https_start(const struct https_config *cfg, https_handler_fn fn, vo
 			{MHD_OPTION_END, 0, NULL},
 		};
 		s->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, on_request, s,
-					     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 					     MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+					     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 					     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	}
 	if (s->daemon == NULL) {
