@@ -1,0 +1,423 @@
+/* isoloir-urn-load: many kiosks submitting ballots to an urn at once, over
+ * mutual TLS, as the benchmark and the crash test need them.
+ *   prepare: encrypt one ballot per credential of a poll (all cores), to a
+ *            file of one ballot per line, so that submission measures the urn
+ *   submit:  N client threads, each with its own TLS connection kept alive,
+ *            take the ballots in turn; each gets a ticket signed with the
+ *            registry's key (this tool plays the registry) and is retried
+ *            with the same body until a receipt or a final refusal (a crash
+ *            of the urn is a transport error); every receipt is checked
+ *            against the urn's key and appended (fsync'd) to the receipts
+ *            file before it counts. Closed loop, or an offered rate.
+ * Prints one JSON line of figures. Never used in production. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ballot.h"
+#include "credential.h"
+#include "election.h"
+#include "parallel.h"
+#include "signature.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *slurp(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, r;
+	char *buf = malloc(cap + 1);
+	if (f == NULL || buf == NULL) {
+		fprintf(stderr, "isoloir-urn-load: cannot read %s\n", path);
+		exit(2);
+	}
+	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			cap *= 2;
+			if ((buf = realloc(buf, cap + 1)) == NULL)
+				exit(2);
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (ret_len != NULL)
+		*ret_len = n;
+	return buf;
+}
+
+/* ---- prepare ---- */
+
+struct prep {
+	struct iso_election *e;
+	char **creds;
+	char **out;
+	size_t *len;
+};
+
+static enum iso_err prep_one(void *arg, int thread, size_t i)
+{
+	struct prep *p = arg;
+	struct iso_plaintext pt;
+	size_t n = p->e->nchoices_total;
+	int v[ISO_MAX_ANSWERS + 1] = {0};
+	unsigned r = (unsigned)(i * 2654435761u);
+	(void)thread;
+	/* a list, or blank, depending on the voter (question 0 only) */
+	if (n > 0)
+		v[r % n] = 1;
+	pt.n = n;
+	pt.v = v;
+	return iso_ballot_encrypt(p->e, p->creds[i], &pt, 1, &p->out[i], &p->len[i]);
+}
+
+static int prepare(const char *election, const char *privcreds, size_t count, const char *out)
+{
+	size_t elen, n = 0;
+	char *raw = slurp(election, &elen), *all = slurp(privcreds, NULL), *line, *save = NULL;
+	struct prep p = {0};
+	FILE *f;
+	while (elen > 0 && raw[elen - 1] == '\n')
+		elen--;
+	if (iso_election_parse(raw, elen, &p.e) != ISO_OK ||
+	    iso_election_prepare(p.e, true) != ISO_OK) {
+		fprintf(stderr, "isoloir-urn-load: bad election %s\n", election);
+		return 2;
+	}
+	p.creds = calloc(count, sizeof *p.creds);
+	p.out = calloc(count, sizeof *p.out);
+	p.len = calloc(count, sizeof *p.len);
+	for (line = strtok_r(all, "\n", &save); line != NULL && n < count;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+		p.creds[n++] = sp != NULL ? sp + 1 : line;
+	}
+	if (n < count) {
+		fprintf(stderr, "isoloir-urn-load: only %zu credentials\n", n);
+		return 2;
+	}
+	if (iso_parallel_for(count, 0, prep_one, &p) != ISO_OK) {
+		fprintf(stderr, "isoloir-urn-load: encryption failed\n");
+		return 1;
+	}
+	f = fopen(out, "w");
+	for (size_t i = 0; i < count; i++) {
+		fwrite(p.out[i], 1, p.len[i], f);
+		fputc('\n', f);
+		free(p.out[i]);
+	}
+	fclose(f);
+	OPENSSL_cleanse(all, strlen(all));
+	free(all);
+	free(raw);
+	free(p.creds);
+	free(p.out);
+	free(p.len);
+	iso_election_free(p.e);
+	return 0;
+}
+
+/* ---- submit ---- */
+
+struct load {
+	const char *fixture, *poll_uuid, *receipts_path;
+	unsigned short port;
+	char url[256];
+	EVP_PKEY *registry, *urn;
+	char **ballots;
+	size_t nballots;
+	atomic_size_t next;
+	double rate, start, deadline;
+	int fd_receipts;
+	pthread_mutex_t lock;
+	double *lat;
+	size_t nlat;
+	size_t ok, again_ok, refused, transport_errors;
+	char first_refusal[512];
+};
+
+struct buf {
+	char *p;
+	size_t n;
+};
+
+static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
+{
+	struct buf *b = arg;
+	size_t n = size * nmemb;
+	char *np = realloc(b->p, b->n + n + 1);
+	if (np == NULL)
+		return 0;
+	memcpy(np + b->n, d, n);
+	b->p = np;
+	b->n += n;
+	b->p[b->n] = '\0';
+	return n;
+}
+
+static char *ticket_for(struct load *L, size_t i)
+{
+	int64_t now = (int64_t)time(NULL);
+	unsigned char rnd[16];
+	char nonce[40];
+	char *doc = NULL;
+	json_t *p;
+	if (RAND_bytes(rnd, sizeof rnd) != 1)
+		exit(2);
+	for (int k = 0; k < 16; k++)
+		snprintf(nonce + 2 * k, 3, "%02x", rnd[k]);
+	(void)i;
+	p = json_pack("{s:s, s:I, s:I, s:I, s:s}", "poll", L->poll_uuid, "session_start",
+		      (json_int_t)(now - 120), "issued", (json_int_t)now, "expires",
+		      (json_int_t)(now + 3600), "nonce", nonce);
+	if (p == NULL || signature_sign(L->registry, p, &doc) != ISO_OK)
+		exit(2);
+	json_decref(p);
+	return doc;
+}
+
+/* a checked receipt, durably recorded: "tracker time\n" */
+static int receipt_record(struct load *L, const char *body)
+{
+	json_t *o = json_loads(body, 0, NULL), *payload = NULL;
+	char *doc = json_dumps(json_object_get(o, "receipt"), JSON_COMPACT | JSON_SORT_KEYS);
+	char line[160];
+	int ok = 0;
+	if (doc != NULL && signature_open(L->urn, doc, strlen(doc), &payload) == ISO_OK) {
+		const char *t = json_string_value(json_object_get(payload, "tracker"));
+		json_int_t time = json_integer_value(json_object_get(payload, "time"));
+		if (t != NULL) {
+			int n = snprintf(line, sizeof line, "%s %lld\n", t, (long long)time);
+			ok = 1;
+			if (L->fd_receipts >= 0) {
+				pthread_mutex_lock(&L->lock);
+				ok = write(L->fd_receipts, line, (size_t)n) == n &&
+				     fdatasync(L->fd_receipts) == 0;
+				pthread_mutex_unlock(&L->lock);
+			}
+		}
+	}
+	json_decref(payload);
+	json_decref(o);
+	free(doc);
+	return ok;
+}
+
+static void *client(void *arg)
+{
+	struct load *L = arg;
+	CURL *h = curl_easy_init();
+	char cert[1024], key[1024], ca[1024];
+	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	snprintf(cert, sizeof cert, "%s/kiosk.pem", L->fixture);
+	snprintf(key, sizeof key, "%s/kiosk.key", L->fixture);
+	snprintf(ca, sizeof ca, "%s/server-ca.pem", L->fixture);
+	curl_easy_setopt(h, CURLOPT_URL, L->url);
+	curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, cert);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, key);
+	curl_easy_setopt(h, CURLOPT_SSLVERSION,
+			 (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3));
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	for (;;) {
+		size_t i = atomic_fetch_add(&L->next, 1);
+		char *t, *body;
+		json_t *o;
+		double t0, due;
+		int done = 0;
+		if (i >= L->nballots)
+			break;
+		/* an offered rate: ballot i is due at start + i / rate */
+		if (L->rate > 0) {
+			due = L->start + (double)i / L->rate;
+			while (now_s() < due) {
+				struct timespec ts = {0, 1000000};
+				nanosleep(&ts, NULL);
+			}
+		}
+		t = ticket_for(L, i);
+		o = json_pack("{s:s, s:o}", "ballot", L->ballots[i], "ticket",
+			      json_loads(t, 0, NULL));
+		body = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		free(t);
+		t0 = L->rate > 0 ? L->start + (double)i / L->rate : now_s();
+		while (!done && now_s() < L->deadline) {
+			struct buf b = {NULL, 0};
+			long status = 0;
+			CURLcode rc;
+			curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+			curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+			rc = curl_easy_perform(h);
+			if (rc == CURLE_OK)
+				curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+			if (rc != CURLE_OK || status >= 500) {
+				/* the urn is down or failing: the same body again */
+				pthread_mutex_lock(&L->lock);
+				L->transport_errors++;
+				pthread_mutex_unlock(&L->lock);
+				struct timespec ts = {0, 50 * 1000 * 1000};
+				nanosleep(&ts, NULL);
+			} else if (status == 200 && receipt_record(L, b.p)) {
+				double lat = now_s() - t0;
+				pthread_mutex_lock(&L->lock);
+				L->lat[L->nlat++] = lat;
+				L->ok++;
+				pthread_mutex_unlock(&L->lock);
+				done = 1;
+			} else {
+				pthread_mutex_lock(&L->lock);
+				L->refused++;
+				if (L->first_refusal[0] == '\0')
+					snprintf(L->first_refusal, sizeof L->first_refusal,
+						 "%ld %s", status, b.p != NULL ? b.p : "");
+				pthread_mutex_unlock(&L->lock);
+				done = 1;
+			}
+			free(b.p);
+		}
+		free(body);
+	}
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double pct(const double *v, size_t n, double p)
+{
+	size_t k;
+	if (n == 0)
+		return 0;
+	k = (size_t)(p * (double)(n - 1) + 0.5);
+	return v[k];
+}
+
+static int submit(int argc, char **argv)
+{
+	struct load L = {0};
+	const char *ballots_path = NULL;
+	int clients = 32;
+	double timeout = 600, elapsed;
+	pthread_t *th;
+	char *all, *save = NULL, *line;
+	size_t cap = 1024;
+
+	L.fd_receipts = -1;
+	for (int i = 2; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--fixture") == 0)
+			L.fixture = argv[i + 1];
+		else if (strcmp(argv[i], "--poll") == 0)
+			L.poll_uuid = argv[i + 1];
+		else if (strcmp(argv[i], "--port") == 0)
+			L.port = (unsigned short)strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--ballots") == 0)
+			ballots_path = argv[i + 1];
+		else if (strcmp(argv[i], "--clients") == 0)
+			clients = (int)strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--rate") == 0)
+			L.rate = strtod(argv[i + 1], NULL);
+		else if (strcmp(argv[i], "--receipts") == 0)
+			L.receipts_path = argv[i + 1];
+		else if (strcmp(argv[i], "--timeout") == 0)
+			timeout = strtod(argv[i + 1], NULL);
+		else {
+			fprintf(stderr, "isoloir-urn-load: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (L.fixture == NULL || L.poll_uuid == NULL || L.port == 0 || ballots_path == NULL ||
+	    clients < 1) {
+		fprintf(stderr, "isoloir-urn-load submit: --fixture, --poll, --port and "
+				"--ballots are required\n");
+		return 2;
+	}
+	{
+		char p[1024];
+		snprintf(p, sizeof p, "%s/registry.key", L.fixture);
+		if (signature_key_read(p, 1, &L.registry) != ISO_OK)
+			return 2;
+		snprintf(p, sizeof p, "%s/urn.pub", L.fixture);
+		if (signature_key_read(p, 0, &L.urn) != ISO_OK)
+			return 2;
+	}
+	if (L.receipts_path != NULL &&
+	    (L.fd_receipts = open(L.receipts_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+				  0644)) < 0)
+		return 2;
+	all = slurp(ballots_path, NULL);
+	L.ballots = malloc(cap * sizeof *L.ballots);
+	for (line = strtok_r(all, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (L.nballots == cap)
+			L.ballots = realloc(L.ballots, (cap *= 2) * sizeof *L.ballots);
+		L.ballots[L.nballots++] = line;
+	}
+	L.lat = calloc(L.nballots + 1, sizeof *L.lat);
+	snprintf(L.url, sizeof L.url, "https://127.0.0.1:%u/ballot", L.port);
+	pthread_mutex_init(&L.lock, NULL);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	th = calloc((size_t)clients, sizeof *th);
+	L.start = now_s();
+	L.deadline = L.start + timeout;
+	for (int i = 0; i < clients; i++)
+		pthread_create(&th[i], NULL, client, &L);
+	for (int i = 0; i < clients; i++)
+		pthread_join(th[i], NULL);
+	elapsed = now_s() - L.start;
+	qsort(L.lat, L.nlat, sizeof *L.lat, cmp_double);
+	printf("{\"ballots\":%zu,\"receipts\":%zu,\"refused\":%zu,\"transport_errors\":%zu,"
+	       "\"clients\":%d,\"rate\":%.1f,\"seconds\":%.3f,\"per_second\":%.2f,"
+	       "\"p50_ms\":%.1f,\"p90_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f}\n",
+	       L.nballots, L.ok, L.refused, L.transport_errors, clients, L.rate, elapsed,
+	       (double)L.ok / elapsed, 1e3 * pct(L.lat, L.nlat, 0.50),
+	       1e3 * pct(L.lat, L.nlat, 0.90), 1e3 * pct(L.lat, L.nlat, 0.99),
+	       1e3 * (L.nlat ? L.lat[L.nlat - 1] : 0));
+	if (L.first_refusal[0] != '\0')
+		fprintf(stderr, "isoloir-urn-load: first refusal: %s\n", L.first_refusal);
+	if (L.fd_receipts >= 0)
+		close(L.fd_receipts);
+	curl_global_cleanup();
+	free(th);
+	free(L.lat);
+	free(L.ballots);
+	free(all);
+	EVP_PKEY_free(L.registry);
+	EVP_PKEY_free(L.urn);
+	return L.ok + L.refused == L.nballots ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 6 && strcmp(argv[1], "prepare") == 0)
+		return prepare(argv[2], argv[3], strtoul(argv[4], NULL, 10), argv[5]);
+	if (argc >= 2 && strcmp(argv[1], "submit") == 0)
+		return submit(argc, argv);
+	fprintf(stderr,
+		"usage: isoloir-urn-load prepare ELECTION.json PRIVATE-CREDS COUNT OUT\n"
+		"       isoloir-urn-load submit --fixture DIR --poll UUID --port P --ballots FILE\n"
+		"            [--clients N] [--rate PER-SECOND] [--receipts FILE] [--timeout S]\n");
+	return 2;
+}
