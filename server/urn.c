@@ -283,13 +283,21 @@ enum iso_err urn_submit(struct urn *u, const char *ballot, size_t blen, const ch
 		return err;
 	if (blen > MAX_BALLOT)
 		return ISO_E_TOO_LARGE;
+	/* a ballot of another poll is named as such before any other check */
+	b = json_loadb(ballot, blen, 0, NULL);
+	if (b != NULL && json_is_string(json_object_get(b, "election_uuid")) &&
+	    strcmp(json_string_value(json_object_get(b, "election_uuid")), urn_poll(u)) != 0) {
+		json_decref(b);
+		return ISO_E_WRONG_POLL;
+	}
 	v = verifier_take(u);
 	err = iso_ballot_verify(v, u->setup->creds, ballot, blen, &facts, where);
 	verifier_give(u, v);
-	if (err != ISO_OK)
+	if (err != ISO_OK) {
+		json_decref(b);
 		return err;
+	}
 	/* verified, hence well-formed: its public credential */
-	b = json_loadb(ballot, blen, 0, NULL);
 	if (b == NULL || (cred = json_string_value(json_object_get(b, "credential"))) == NULL) {
 		json_decref(b);
 		return ISO_E_SHAPE;
