@@ -75,12 +75,17 @@ static enum iso_err prep_one(void *arg, int thread, size_t i)
 	struct prep *p = arg;
 	struct iso_plaintext pt;
 	size_t n = p->e->nchoices_total;
-	int v[ISO_MAX_ANSWERS + 1] = {0};
+	int v[4 * ISO_MAX_ANSWERS] = {0};
 	unsigned r = (unsigned)(i * 2654435761u);
 	(void)thread;
-	/* a list, or blank, depending on the voter (question 0 only) */
-	if (n > 0)
-		v[r % n] = 1;
+	/* in each question one choice (a list, an answer, or blank), depending
+	 * on the voter: valid for every question with min <= 1 <= max */
+	size_t off = 0;
+	for (size_t q = 0; q < p->e->nquestions; q++) {
+		size_t nc = iso_question_nchoices(&p->e->questions[q]);
+		v[off + (r + q) % nc] = 1;
+		off += nc;
+	}
 	pt.n = n;
 	pt.v = v;
 	return iso_ballot_encrypt(p->e, p->creds[i], &pt, 1, &p->out[i], &p->len[i]);
@@ -147,7 +152,9 @@ struct load {
 	pthread_mutex_t lock;
 	double *lat;
 	size_t nlat;
-	size_t ok, again_ok, refused, transport_errors;
+	size_t ok, refused, transport_errors;
+	double handshake_s; /* TLS connection set-ups, summed */
+	size_t handshakes;
 	char first_refusal[512];
 };
 
@@ -267,8 +274,19 @@ static void *client(void *arg)
 			curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
 			curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 			rc = curl_easy_perform(h);
-			if (rc == CURLE_OK)
+			if (rc == CURLE_OK) {
+				long nconn = 0;
+				curl_off_t hs = 0;
 				curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+				curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn);
+				if (nconn > 0 &&
+				    curl_easy_getinfo(h, CURLINFO_APPCONNECT_TIME_T, &hs) == CURLE_OK) {
+					pthread_mutex_lock(&L->lock);
+					L->handshake_s += (double)hs / 1e6;
+					L->handshakes++;
+					pthread_mutex_unlock(&L->lock);
+				}
+			}
 			if (rc != CURLE_OK || status >= 500) {
 				/* the urn is down or failing: the same body again */
 				pthread_mutex_lock(&L->lock);
@@ -390,11 +408,13 @@ static int submit(int argc, char **argv)
 	qsort(L.lat, L.nlat, sizeof *L.lat, cmp_double);
 	printf("{\"ballots\":%zu,\"receipts\":%zu,\"refused\":%zu,\"transport_errors\":%zu,"
 	       "\"clients\":%d,\"rate\":%.1f,\"seconds\":%.3f,\"per_second\":%.2f,"
-	       "\"p50_ms\":%.1f,\"p90_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f}\n",
+	       "\"p50_ms\":%.1f,\"p90_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
+	       "\"tls_handshakes\":%zu,\"tls_handshake_ms\":%.2f}\n",
 	       L.nballots, L.ok, L.refused, L.transport_errors, clients, L.rate, elapsed,
 	       (double)L.ok / elapsed, 1e3 * pct(L.lat, L.nlat, 0.50),
 	       1e3 * pct(L.lat, L.nlat, 0.90), 1e3 * pct(L.lat, L.nlat, 0.99),
-	       1e3 * (L.nlat ? L.lat[L.nlat - 1] : 0));
+	       1e3 * (L.nlat ? L.lat[L.nlat - 1] : 0), L.handshakes,
+	       L.handshakes ? 1e3 * L.handshake_s / (double)L.handshakes : 0.0);
 	if (L.first_refusal[0] != '\0')
 		fprintf(stderr, "isoloir-urn-load: first refusal: %s\n", L.first_refusal);
 	if (L.fd_receipts >= 0)

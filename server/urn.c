@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
@@ -37,7 +38,29 @@ struct urn {
 	int nverifiers, nfree;
 	struct iso_ballot_verifier **free_list;
 	pthread_mutex_t publish_lock;
+	/* where a submission's time goes (GET /metrics of the bureau) */
+	_Atomic uint64_t m_count, m_ticket_ns, m_wait_ns, m_verify_ns, m_store_ns;
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+enum iso_err urn_metrics(struct urn *u, json_t **ret)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I}", "submissions",
+			      (json_int_t)u->m_count, "ticket_us", (json_int_t)(u->m_ticket_ns / 1000),
+			      "verifier_wait_us", (json_int_t)(u->m_wait_ns / 1000), "verify_us",
+			      (json_int_t)(u->m_verify_ns / 1000), "store_us",
+			      (json_int_t)(u->m_store_ns / 1000));
+	if (o == NULL)
+		return ISO_E_NOMEM;
+	*ret = o;
+	return ISO_OK;
+}
 
 const char *urn_poll(const struct urn *u)
 {
@@ -278,8 +301,13 @@ enum iso_err urn_submit(struct urn *u, const char *ballot, size_t blen, const ch
 	bool again;
 	enum iso_err err;
 
+	uint64_t t0 = mono_ns(), t1, t2, t3;
+
 	iso_where_clear(where);
-	if ((err = ticket_open(u, ticket, tlen, &t)) != ISO_OK)
+	u->m_count++;
+	err = ticket_open(u, ticket, tlen, &t);
+	u->m_ticket_ns += mono_ns() - t0;
+	if (err != ISO_OK)
 		return err;
 	if (blen > MAX_BALLOT)
 		return ISO_E_TOO_LARGE;
@@ -290,9 +318,14 @@ enum iso_err urn_submit(struct urn *u, const char *ballot, size_t blen, const ch
 		json_decref(b);
 		return ISO_E_WRONG_POLL;
 	}
+	t1 = mono_ns();
 	v = verifier_take(u);
+	t2 = mono_ns();
 	err = iso_ballot_verify(v, u->setup->creds, ballot, blen, &facts, where);
 	verifier_give(u, v);
+	t3 = mono_ns();
+	u->m_wait_ns += t2 - t1;
+	u->m_verify_ns += t3 - t2;
 	if (err != ISO_OK) {
 		json_decref(b);
 		return err;
@@ -306,8 +339,10 @@ enum iso_err urn_submit(struct urn *u, const char *ballot, size_t blen, const ch
 	if ((err = receipt_make(u, facts.tracker, a.now, &receipt)) != ISO_OK)
 		goto out;
 	row = (struct urn_ballot_row){cred, facts.tracker, ballot, blen, a.now, receipt};
+	t1 = mono_ns();
 	err = u->cfg.store->ops->add_ballot(u->cfg.store, &row, t.nonce, admit, &a, &stored,
 					    &again);
+	u->m_store_ns += mono_ns() - t1;
 	if (err == ISO_OK)
 		*ret_receipt = stored;
 out:

@@ -76,6 +76,11 @@ enum iso_err urn_state(struct urn *u, struct urn_state *ret);
 /* The list of trackers, sorted (a JSON array, new reference). */
 enum iso_err urn_trackers(struct urn *u, json_t **ret);
 
+/* Cumulated times of the submissions' steps, for operators and the
+ * benchmark: {"submissions","ticket_us","verifier_wait_us","verify_us",
+ * "store_us"} (store: the transaction, fsync included). */
+enum iso_err urn_metrics(struct urn *u, json_t **ret);
+
 struct urn_store *urn_store_of(const struct urn *u);
 const char *urn_publish_dir(const struct urn *u);
 

@@ -230,7 +230,7 @@ static void get_bureau_archive(struct urn *u, struct https_response *resp)
 
 void urn_handle_bureau(void *arg, const struct https_request *req, struct https_response *resp)
 {
-	static const char *const paths[] = {"/state",  "/journal", "/seals",  "/archive.bel",
+	static const char *const paths[] = {"/state",  "/journal", "/seals",  "/archive.bel", "/metrics",
 					    "/open",   "/suspend", "/resume", "/close",
 					    "/stop",   NULL};
 	struct urn *u = arg;
@@ -241,6 +241,15 @@ void urn_handle_bureau(void *arg, const struct https_request *req, struct https_
 	}
 	if (is(req, "GET", "/journal")) {
 		get_journal(u, resp);
+		return;
+	}
+	if (is(req, "GET", "/metrics")) {
+		json_t *m = NULL;
+		enum iso_err err = urn_metrics(u, &m);
+		if (err != ISO_OK)
+			reply_err(resp, err, NULL);
+		else
+			https_reply_json(resp, 200, m);
 		return;
 	}
 	if (is(req, "GET", "/seals")) {
