@@ -118,8 +118,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* every required key, in order, so that the first missing one is named */
-	static const char *const required[] = {"setup_archive", "database", "receipt_key",
-					       "ticket_key", NULL};
+	static const char *const required[] = {"setup_archive", "database", "publish_dir",
+					       "receipt_key", "ticket_key", NULL};
 	for (size_t i = 0; required[i] != NULL; i++)
 		if (config_get_string(c, required[i], &s) != ISO_OK) {
 			rc = config_error(cpath, required[i], 0, ISO_E_CONFIG);
