@@ -159,3 +159,13 @@ out:
 	json_decref(j);
 	return err;
 }
+
+enum iso_err signature_sign_new(EVP_PKEY *key, json_t *payload, char **ret)
+{
+	enum iso_err err;
+	if (payload == NULL)
+		return ISO_E_NOMEM;
+	err = signature_sign(key, payload, ret);
+	json_decref(payload);
+	return err;
+}

@@ -22,6 +22,10 @@ enum iso_err signature_key_write(EVP_PKEY *key, const char *path, int private_ke
 /* Sign payload (not consumed): *ret is the document, compact, malloc'd. */
 enum iso_err signature_sign(EVP_PKEY *key, const json_t *payload, char **ret);
 
+/* The same, consuming payload (a new reference, e.g. json_pack's result;
+ * NULL, as a failed json_pack gives, is ISO_E_NOMEM). */
+enum iso_err signature_sign_new(EVP_PKEY *key, json_t *payload, char **ret);
+
 /* Check a document against the public key: *ret_payload is its payload (a
  * new reference). ISO_E_JSON, ISO_E_SHAPE or ISO_E_NOT_CANONICAL (fields
  * out of order) for a malformed document, ISO_E_BAD_SIGNATURE for a

@@ -277,14 +277,10 @@ static void verifier_give(struct urn *u, struct iso_ballot_verifier *v)
 static enum iso_err receipt_make(const struct urn *u, const char *tracker, int64_t time,
 				 char **ret)
 {
-	json_t *p = json_pack("{s:s, s:I, s:s}", "poll", urn_poll(u), "time", (json_int_t)time,
-			      "tracker", tracker);
-	enum iso_err err;
-	if (p == NULL)
-		return ISO_E_NOMEM;
-	err = signature_sign(u->cfg.receipt_key, p, ret);
-	json_decref(p);
-	return err;
+	return signature_sign_new(u->cfg.receipt_key,
+				  json_pack("{s:s, s:I, s:s}", "poll", urn_poll(u), "time",
+					    (json_int_t)time, "tracker", tracker),
+				  ret);
 }
 
 enum iso_err urn_submit(struct urn *u, const char *ballot, size_t blen, const char *ticket,
@@ -398,17 +394,13 @@ static enum iso_err seal_make(void *arg, const struct urn_digest *d, char **ret)
 	const struct urn *u = arg;
 	static const char *const events[] = {"prepared", "opening", "suspension", "closing",
 					     "end"};
-	json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "what", "urn", "poll",
-			      urn_poll(u), "event", events[d->phase], "phase",
-			      urn_phase_name(d->phase), "time", (json_int_t)d->time, "ballots",
-			      (json_int_t)d->nballots, "trackers", d->trackers, "journal_head",
-			      d->journal_head);
-	enum iso_err err;
-	if (p == NULL)
-		return ISO_E_NOMEM;
-	err = signature_sign(u->cfg.receipt_key, p, ret);
-	json_decref(p);
-	return err;
+	return signature_sign_new(
+		u->cfg.receipt_key,
+		json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "what", "urn", "poll",
+			  urn_poll(u), "event", events[d->phase], "phase", urn_phase_name(d->phase),
+			  "time", (json_int_t)d->time, "ballots", (json_int_t)d->nballots,
+			  "trackers", d->trackers, "journal_head", d->journal_head),
+		ret);
 }
 
 enum iso_err urn_state(struct urn *u, struct urn_state *ret)
