@@ -135,6 +135,30 @@ out:
 	return err;
 }
 
+enum iso_err iso_registry_verifier(const char *identifier, const char *cred,
+				   char out[ISO_B64_HASH_LEN + 1])
+{
+	static const char label[] = ISO_REGISTRY_VERIFIER_LABEL;
+	size_t ilen = strlen(identifier);
+	unsigned char d[32], *salt;
+	enum iso_err err = ISO_E_CRYPTO_LIB;
+	if (ilen > 4096)
+		return ISO_E_TOO_LARGE;
+	if ((salt = malloc(sizeof label + ilen)) == NULL)
+		return ISO_E_NOMEM;
+	/* the label with its NUL, then the identifier */
+	memcpy(salt, label, sizeof label);
+	memcpy(salt + sizeof label, identifier, ilen);
+	if (PKCS5_PBKDF2_HMAC(cred, (int)strlen(cred), salt, (int)(sizeof label + ilen), 1000,
+			      EVP_sha256(), 32, d)) {
+		iso_b64_digest(d, out);
+		err = ISO_OK;
+	}
+	OPENSSL_cleanse(d, sizeof d);
+	free(salt);
+	return err;
+}
+
 /* ---- the set of public credentials ---- */
 
 struct cred_entry {

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "group.h"
+#include "hash.h"
 
 #define ISO_CREDENTIAL_LEN 19 /* dashed form */
 
@@ -31,6 +32,16 @@ enum iso_err iso_credential_parse(const char *in, size_t len, char out[ISO_CREDE
 enum iso_err iso_credential_derive(const struct iso_group *grp, const char *uuid,
 				   const char *cred, BIGNUM *ret_secret, BIGNUM *ret_public,
 				   BN_CTX *ctx);
+
+/* The registry verifier of a voter (ARCHITECTURE.md, the two treatments):
+ * Base64Compact(PBKDF2-HMAC-SHA256(cred, "isoloir-registry-verifier-v1" 0x00
+ * identifier, 1000, 32)). Another label than the polls' derivation (salted
+ * by a poll uuid) and bound to the identifier, so that the registry, which
+ * stores it only under Argon2id, learns nothing it could use in an urn.
+ * cred is the dashed form. */
+#define ISO_REGISTRY_VERIFIER_LABEL "isoloir-registry-verifier-v1"
+enum iso_err iso_registry_verifier(const char *identifier, const char *cred,
+				   char out[ISO_B64_HASH_LEN + 1]);
 
 /* The public credentials of an election, sorted for lookup. */
 struct iso_credset;

@@ -75,6 +75,15 @@ int main(void)
 		CHECK_ERR(iso_credential_parse(gen, 19, out), ISO_OK);
 		CHECK(strcmp(gen, out) == 0);
 	}
+	/* the registry verifier: a known answer (python3 hashlib.pbkdf2_hmac
+	 * over the same label, NUL and identifier), bound to the identifier */
+	{
+		char v[ISO_B64_HASH_LEN + 1];
+		CHECK_ERR(iso_registry_verifier("jeanne.martin", "Nhh-BDW-9xA-wnr-wob", v), ISO_OK);
+		CHECK(strcmp(v, "Eft0dTn50RU3AweaLJAwWXtTpqyXk1u1EDJ0Wc481HY") == 0);
+		CHECK_ERR(iso_registry_verifier("jeanne.martim", "Nhh-BDW-9xA-wnr-wob", v), ISO_OK);
+		CHECK(strcmp(v, "48iaT08ZnWGtztU4k26ETvZrQJD1uc/U6MTjBG5L1q4") == 0);
+	}
 	BN_free(s);
 	BN_free(C);
 	BN_free(want);
