@@ -9,16 +9,13 @@
  * accepted by belenios-tool.
  * Usage: test_urn_https FIXTURE-DIR WORK-DIR (tests/server/fixture.sh) */
 #include <curl/curl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../unit/check.h"
 #include "archive_verify.h"
-#include "ballot.h"
-#include "election.h"
+#include "client.h"
 #include "hash.h"
 #include "signature.h"
 #include "urn.h"
@@ -27,160 +24,12 @@
 #define CLOSING (T0 + 3600)
 #define GRACE 1800
 
-static const char *fx, *work;
-static int64_t fake_now = T0;
-static int64_t fake_clock(void *arg)
-{
-	(void)arg;
-	return __atomic_load_n(&fake_now, __ATOMIC_SEQ_CST);
-}
-static void set_now(int64_t t)
-{
-	__atomic_store_n(&fake_now, t, __ATOMIC_SEQ_CST);
-}
+static const char *work;
 
 static unsigned short port_kiosk, port_bureau, port_public;
 static EVP_PKEY *registry_key, *urn_pub, *urn_b_key;
 static char uuid_a[32], uuid_b[32];
 static struct iso_election *elec_a, *elec_b;
-
-/* ---- files ---- */
-
-static char *path_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *path_of(const char *fmt, ...)
-{
-	static char buf[8][1024];
-	static int i;
-	va_list ap;
-	char *p = buf[i++ % 8];
-	va_start(ap, fmt);
-	vsnprintf(p, 1024, fmt, ap);
-	va_end(ap);
-	return p;
-}
-
-static char *slurp(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-	size_t n = 0;
-	if (f == NULL || buf == NULL) {
-		fprintf(stderr, "cannot read %s\n", path);
-		exit(2);
-	}
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	fclose(f);
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	if (ret_len != NULL)
-		*ret_len = n;
-	return buf;
-}
-
-/* the n-th private credential of poll p ("a" or "b") */
-static void credential(const char *p, int n, char out[ISO_CREDENTIAL_LEN + 1])
-{
-	char *all = slurp(path_of("%s/poll-%s/private_creds.txt", fx, p), NULL), *line = all;
-	for (int i = 0; i < n; i++)
-		line = strchr(line, '\n') + 1;
-	memcpy(out, strchr(line, ' ') + 1, ISO_CREDENTIAL_LEN);
-	out[ISO_CREDENTIAL_LEN] = '\0';
-	free(all);
-}
-
-/* ---- requests ---- */
-
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-	char *np = realloc(b->p, b->n + n + 1);
-	if (np == NULL)
-		return 0;
-	memcpy(np + b->n, d, n);
-	b->p = np;
-	b->n += n;
-	b->p[b->n] = '\0';
-	return n;
-}
-
-/* who: "kiosk", "bureau", "rogue", "kiosk-noclient" or NULL (no certificate).
- * Returns the HTTP status, or -1 when no answer came; *ret_body (may be
- * NULL) gets the body. */
-static long http(const char *method, unsigned short port, const char *path, const char *body,
-		 size_t blen, const char *who, char **ret_body)
-{
-	CURL *h = curl_easy_init();
-	struct buf b = {NULL, 0};
-	long status = -1;
-	char url[256];
-	snprintf(url, sizeof url, "https://127.0.0.1:%u%s", port, path);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_CAINFO, path_of("%s/server-ca.pem", fx));
-	curl_easy_setopt(h, CURLOPT_SSLVERSION,
-			 (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3));
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	if (who != NULL) {
-		curl_easy_setopt(h, CURLOPT_SSLCERT, path_of("%s/%s.pem", fx, who));
-		curl_easy_setopt(h, CURLOPT_SSLKEY, path_of("%s/%s.key", fx, who));
-	}
-	if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)(body != NULL ? blen : 0));
-	}
-	if (curl_easy_perform(h) == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	if (ret_body != NULL)
-		*ret_body = b.p != NULL ? b.p : strdup("");
-	else
-		free(b.p);
-	return status;
-}
-
-/* the "error" name of a JSON error body */
-static int error_is(const char *body, const char *name)
-{
-	json_t *o = json_loads(body, 0, NULL);
-	const char *e = json_string_value(json_object_get(o, "error"));
-	int ok = e != NULL && strcmp(e, name) == 0 &&
-		 json_string_value(json_object_get(o, "fr")) != NULL &&
-		 json_string_value(json_object_get(o, "en")) != NULL;
-	if (!ok)
-		fprintf(stderr, "expected error %s, got %s\n", name, body);
-	json_decref(o);
-	return ok;
-}
-
-/* Status and error name of a request in one check. */
-#define EXPECT(call, st, name)                                                                    \
-	do {                                                                                      \
-		long s_ = call;                                                                   \
-		CHECK(s_ == (st));                                                                \
-		if (s_ != (st))                                                                   \
-			fprintf(stderr, "  status %ld, expected %d\n", s_, st);                   \
-		if (name != NULL)                                                                 \
-			CHECK(error_is(last_body, name));                                         \
-	} while (0)
-
-static char *last_body;
-
-static long req(const char *method, unsigned short port, const char *path, const char *body,
-		const char *who)
-{
-	free(last_body);
-	last_body = NULL;
-	return http(method, port, path, body, body != NULL ? strlen(body) : 0, who, &last_body);
-}
 
 /* ---- tickets and ballots ---- */
 
@@ -206,29 +55,6 @@ static char *fresh_ticket(void)
 	return ticket(registry_key, uuid_a, now - 60, now, now + 600);
 }
 
-static char *ballot(struct iso_election *e, const char *poll, int cred_index, int choice,
-		    size_t *ret_len)
-{
-	char cred[ISO_CREDENTIAL_LEN + 1];
-	int v[4] = {0, 0, 0, 0};
-	struct iso_plaintext pt = {4, v};
-	char *b = NULL;
-	v[choice] = 1;
-	credential(poll, cred_index, cred);
-	if (iso_ballot_encrypt(e, cred, &pt, 1, &b, ret_len) != ISO_OK)
-		exit(2);
-	return b;
-}
-
-/* the request body of a submission */
-static char *submission(const char *ballot_json, const char *ticket_doc)
-{
-	json_t *t = json_loads(ticket_doc, 0, NULL);
-	json_t *o = json_pack("{s:s, s:o}", "ballot", ballot_json, "ticket", t);
-	char *s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
-}
 
 /* the receipt of a 200 answer, checked against the urn's key */
 static json_t *receipt_of(const char *body)
@@ -268,16 +94,6 @@ static const char *phase_public(void)
 	return phase;
 }
 
-static struct iso_election *election_of(const char *p)
-{
-	size_t len;
-	char *raw = slurp(path_of("%s/poll-%s/election.json", fx, p), &len);
-	struct iso_election *e = NULL;
-	if (iso_election_parse(raw, len, &e) != ISO_OK)
-		exit(2);
-	free(raw);
-	return e;
-}
 
 int main(int argc, char **argv)
 {
@@ -297,6 +113,7 @@ int main(int argc, char **argv)
 	}
 	fx = argv[1];
 	work = argv[2];
+	set_now(T0);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (system(path_of("rm -rf '%s' && mkdir -p '%s/public'", work, work)) != 0)
 		return 2;
