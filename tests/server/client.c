@@ -182,3 +182,17 @@ struct iso_election *election_of(const char *p)
 	free(raw);
 	return e;
 }
+
+unsigned short serve(https_handler_fn handler, void *arg, const char *ca,
+		     struct https_server **ret)
+{
+	char cert[1024], key[1024], cap[1024];
+	struct https_config hc = {"127.0.0.1", 0, cert, key, NULL, 64 * 1024, 10, 64};
+	snprintf(cert, sizeof cert, "%s/server.pem", fx);
+	snprintf(key, sizeof key, "%s/server.key", fx);
+	snprintf(cap, sizeof cap, "%s/%s.pem", fx, ca != NULL ? ca : "x");
+	hc.client_ca_path = ca != NULL ? cap : NULL;
+	*ret = NULL;
+	CHECK_ERR(https_start(&hc, handler, arg, ret), ISO_OK);
+	return *ret != NULL ? https_port(*ret) : 0;
+}

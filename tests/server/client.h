@@ -11,6 +11,7 @@
 #include "ballot.h"
 #include "credential.h"
 #include "election.h"
+#include "https.h"
 
 extern const char *fx; /* the fixture's directory */
 
@@ -55,5 +56,10 @@ char *ballot(struct iso_election *e, const char *poll, int cred_index, int choic
 char *submission(const char *ballot_json, const char *ticket_doc);
 /* poll p's election.json */
 struct iso_election *election_of(const char *p);
+
+/* Serve handler(arg) on a loopback port with the fixture's server identity;
+ * ca: the fixture's CA whose certificates clients must show, or NULL. */
+unsigned short serve(https_handler_fn handler, void *arg, const char *ca,
+		     struct https_server **ret);
 
 #endif

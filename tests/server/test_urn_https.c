@@ -142,23 +142,9 @@ int main(int argc, char **argv)
 	CHECK_ERR(urn_new(&uc, &u, &where), ISO_OK);
 	if (u == NULL)
 		return check_status();
-	{
-		static const char *const cas[3] = {"kiosk-ca", "bureau-ca", NULL};
-		static const https_handler_fn fns[3] = {urn_handle_kiosk, urn_handle_bureau,
-							urn_handle_public};
-		for (int i = 0; i < 3; i++) {
-			char cert[1024], key[1024], ca[1024];
-			struct https_config hc = {"127.0.0.1", 0, cert, key, NULL, 64 * 1024, 10, 64};
-			snprintf(cert, sizeof cert, "%s/server.pem", fx);
-			snprintf(key, sizeof key, "%s/server.key", fx);
-			snprintf(ca, sizeof ca, "%s/%s.pem", fx, cas[i] != NULL ? cas[i] : "x");
-			hc.client_ca_path = cas[i] != NULL ? ca : NULL;
-			CHECK_ERR(https_start(&hc, fns[i], u, &srv[i]), ISO_OK);
-		}
-	}
-	port_kiosk = https_port(srv[0]);
-	port_bureau = https_port(srv[1]);
-	port_public = https_port(srv[2]);
+	port_kiosk = serve(urn_handle_kiosk, u, "kiosk-ca", &srv[0]);
+	port_bureau = serve(urn_handle_bureau, u, "bureau-ca", &srv[1]);
+	port_public = serve(urn_handle_public, u, NULL, &srv[2]);
 
 	b1 = ballot(elec_a, "a", 0, 1, &l1);
 	b2 = ballot(elec_a, "a", 1, 2, &l2);
