@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ballot.h"
+#include "load.h"
 #include "credential.h"
 #include "election.h"
 #include "parallel.h"
@@ -29,37 +30,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *slurp(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, r;
-	char *buf = malloc(cap + 1);
-	if (f == NULL || buf == NULL) {
-		fprintf(stderr, "isoloir-urn-load: cannot read %s\n", path);
-		exit(2);
-	}
-	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			cap *= 2;
-			if ((buf = realloc(buf, cap + 1)) == NULL)
-				exit(2);
-		}
-	}
-	fclose(f);
-	buf[n] = '\0';
-	if (ret_len != NULL)
-		*ret_len = n;
-	return buf;
-}
 
 /* ---- prepare ---- */
 
@@ -94,7 +64,7 @@ static enum iso_err prep_one(void *arg, int thread, size_t i)
 static int prepare(const char *election, const char *privcreds, size_t count, const char *out)
 {
 	size_t elen, n = 0;
-	char *raw = slurp(election, &elen), *all = slurp(privcreds, NULL), *line, *save = NULL;
+	char *raw = slurp("isoloir-urn-load", election, &elen), *all = slurp("isoloir-urn-load", privcreds, NULL), *line, *save = NULL;
 	struct prep p = {0};
 	FILE *f;
 	while (elen > 0 && raw[elen - 1] == '\n')
@@ -158,25 +128,6 @@ struct load {
 	char first_refusal[512];
 };
 
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-	char *np = realloc(b->p, b->n + n + 1);
-	if (np == NULL)
-		return 0;
-	memcpy(np + b->n, d, n);
-	b->p = np;
-	b->n += n;
-	b->p[b->n] = '\0';
-	return n;
-}
-
 static char *ticket_for(struct load *L, size_t i)
 {
 	int64_t now = (int64_t)time(NULL);
@@ -228,38 +179,19 @@ static int receipt_record(struct load *L, const char *body)
 static void *client(void *arg)
 {
 	struct load *L = arg;
-	CURL *h = curl_easy_init();
-	char cert[1024], key[1024], ca[1024];
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	snprintf(cert, sizeof cert, "%s/kiosk.pem", L->fixture);
-	snprintf(key, sizeof key, "%s/kiosk.key", L->fixture);
-	snprintf(ca, sizeof ca, "%s/server-ca.pem", L->fixture);
-	curl_easy_setopt(h, CURLOPT_URL, L->url);
-	curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(h, CURLOPT_SSLCERT, cert);
-	curl_easy_setopt(h, CURLOPT_SSLKEY, key);
-	curl_easy_setopt(h, CURLOPT_SSLVERSION,
-			 (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3));
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	struct curl_slist *hdr = NULL;
+	CURL *h = load_kiosk_handle(L->fixture, L->url, &hdr);
 	for (;;) {
 		size_t i = atomic_fetch_add(&L->next, 1);
 		char *t, *body;
 		json_t *o;
-		double t0, due;
+		double t0;
 		int done = 0;
 		if (i >= L->nballots)
 			break;
 		/* an offered rate: ballot i is due at start + i / rate */
-		if (L->rate > 0) {
-			due = L->start + (double)i / L->rate;
-			while (now_s() < due) {
-				struct timespec ts = {0, 1000000};
-				nanosleep(&ts, NULL);
-			}
-		}
+		if (L->rate > 0)
+			load_wait_until(L->start + (double)i / L->rate);
 		t = ticket_for(L, i);
 		o = json_pack("{s:s, s:o}", "ballot", L->ballots[i], "ticket",
 			      json_loads(t, 0, NULL));
@@ -319,21 +251,6 @@ static void *client(void *arg)
 	return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const double *v, size_t n, double p)
-{
-	size_t k;
-	if (n == 0)
-		return 0;
-	k = (size_t)(p * (double)(n - 1) + 0.5);
-	return v[k];
-}
-
 static int submit(int argc, char **argv)
 {
 	struct load L = {0};
@@ -386,7 +303,7 @@ static int submit(int argc, char **argv)
 	    (L.fd_receipts = open(L.receipts_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 				  0644)) < 0)
 		return 2;
-	all = slurp(ballots_path, NULL);
+	all = slurp("isoloir-urn-load", ballots_path, NULL);
 	L.ballots = malloc(cap * sizeof *L.ballots);
 	for (line = strtok_r(all, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
 		if (L.nballots == cap)
@@ -405,14 +322,14 @@ static int submit(int argc, char **argv)
 	for (int i = 0; i < clients; i++)
 		pthread_join(th[i], NULL);
 	elapsed = now_s() - L.start;
-	qsort(L.lat, L.nlat, sizeof *L.lat, cmp_double);
+	load_sort(L.lat, L.nlat);
 	printf("{\"ballots\":%zu,\"receipts\":%zu,\"refused\":%zu,\"transport_errors\":%zu,"
 	       "\"clients\":%d,\"rate\":%.1f,\"seconds\":%.3f,\"per_second\":%.2f,"
 	       "\"p50_ms\":%.1f,\"p90_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f,"
 	       "\"tls_handshakes\":%zu,\"tls_handshake_ms\":%.2f}\n",
 	       L.nballots, L.ok, L.refused, L.transport_errors, clients, L.rate, elapsed,
-	       (double)L.ok / elapsed, 1e3 * pct(L.lat, L.nlat, 0.50),
-	       1e3 * pct(L.lat, L.nlat, 0.90), 1e3 * pct(L.lat, L.nlat, 0.99),
+	       (double)L.ok / elapsed, 1e3 * load_pct(L.lat, L.nlat, 0.50),
+	       1e3 * load_pct(L.lat, L.nlat, 0.90), 1e3 * load_pct(L.lat, L.nlat, 0.99),
 	       1e3 * (L.nlat ? L.lat[L.nlat - 1] : 0), L.handshakes,
 	       L.handshakes ? 1e3 * L.handshake_s / (double)L.handshakes : 0.0);
 	if (L.first_refusal[0] != '\0')
