@@ -1,0 +1,246 @@
+/* isoloir-demo-voter: one voter's visit to a kiosk, without the screen, for
+ * ./run demo and the end-to-end test until the kiosk (issue 4) exists. It
+ * speaks the kiosk's wire protocol (docs/architecture.md) over mutual TLS
+ * with the kiosk certificate of a PKI directory (tests/server/fixture.sh
+ * layout: server-ca.pem, kiosk.pem, kiosk.key):
+ *   login (identifier, registry verifier, answer) → for each poll given:
+ *   validate (the password again) → a ticket → the ballot, encrypted and
+ *   signed here, to the poll's urn → its receipt, checked, back to the
+ *   registry (émargement) → logout.
+ * The password is read from stdin (never argv: ps would show it) and wiped.
+ * Usage: isoloir-demo-voter PKI-DIR REGISTRY-PORT IDENTIFIER ANSWER
+ *            (POLL-UUID URN-PORT ELECTION.json CHOICES)...
+ * CHOICES is belenios-tool's form, e.g. [[0,1,0,0]]. Prints one line per
+ * poll: its state (voted) and the ballot's tracker. Exit 0 when every poll
+ * given was voted (or already was), 1 on a refusal, 2 on a usage error. */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "ballot.h"
+#include "credential.h"
+#include "election.h"
+
+static const char *pki;
+
+struct buf {
+	char *p;
+	size_t n;
+};
+
+static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
+{
+	struct buf *b = arg;
+	size_t n = size * nmemb;
+	char *np = realloc(b->p, b->n + n + 1);
+	if (np == NULL)
+		return 0;
+	memcpy(np + b->n, d, n);
+	b->p = np;
+	b->n += n;
+	b->p[b->n] = '\0';
+	return n;
+}
+
+/* POST a JSON object (consumed); the answer's object (NULL on a transport
+ * error), the status in *ret_status. Its text is wiped: it may hold the
+ * verifier. */
+static json_t *post(unsigned short port, const char *path, json_t *body, long *ret_status)
+{
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	struct buf b = {NULL, 0};
+	char url[256], cert[1024], key[1024], ca[1024];
+	char *s = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_t *o = NULL;
+	json_decref(body);
+	*ret_status = -1;
+	if (s == NULL || h == NULL || hdr == NULL) {
+		free(s);
+		curl_slist_free_all(hdr);
+		curl_easy_cleanup(h);
+		return NULL;
+	}
+	snprintf(url, sizeof url, "https://127.0.0.1:%u%s", port, path);
+	snprintf(cert, sizeof cert, "%s/kiosk.pem", pki);
+	snprintf(key, sizeof key, "%s/kiosk.key", pki);
+	snprintf(ca, sizeof ca, "%s/server-ca.pem", pki);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, cert);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, key);
+	curl_easy_setopt(h, CURLOPT_SSLVERSION,
+			 (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3));
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, s);
+	if (curl_easy_perform(h) == CURLE_OK) {
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, ret_status);
+		o = json_loads(b.p != NULL ? b.p : "", 0, NULL);
+	}
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
+	free(b.p);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	return o;
+}
+
+/* the French message of an error answer */
+static const char *why(const json_t *o)
+{
+	const char *m = json_string_value(json_object_get(o, "fr"));
+	return m != NULL ? m : "pas de réponse du serveur";
+}
+
+static struct iso_election *election_read(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[1 << 16];
+	size_t n;
+	struct iso_election *e = NULL;
+	if (f == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (iso_election_parse(buf, n, &e) != ISO_OK || iso_election_prepare(e, true) != ISO_OK) {
+		iso_election_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* one poll: validate, encrypt, submit (retried on a transport error: the
+ * same body gets the same receipt), confirm */
+static int vote(unsigned short reg, const char *session, const char *verifier, const char *cred,
+		const char *poll, unsigned short urn, const char *election, const char *choices)
+{
+	struct iso_election *e = election_read(election);
+	struct iso_plaintext pt = {0};
+	struct iso_where where;
+	json_t *a, *ticket = NULL, *receipt = NULL, *payload;
+	char *ballot = NULL;
+	size_t blen;
+	long st;
+	int rc = 1;
+	if (e == NULL ||
+	    iso_plaintext_parse(e, choices, strlen(choices), &pt, &where) != ISO_OK) {
+		fprintf(stderr, "%s : élection ou choix illisibles\n", poll);
+		goto out;
+	}
+	a = post(reg, "/validate",
+		 json_pack("{s:s, s:s, s:s}", "session", session, "verifier", verifier, "poll",
+			   poll),
+		 &st);
+	if (st != 200) {
+		fprintf(stderr, "%s : validation refusée : %s\n", poll, why(a));
+		json_decref(a);
+		goto out;
+	}
+	ticket = json_incref(json_object_get(a, "ticket"));
+	json_decref(a);
+	if (iso_ballot_encrypt(e, cred, &pt, 0, &ballot, &blen) != ISO_OK) {
+		fprintf(stderr, "%s : chiffrement impossible\n", poll);
+		goto out;
+	}
+	for (int attempt = 0; attempt < 20; attempt++) {
+		a = post(urn, "/ballot", json_pack("{s:s, s:O}", "ballot", ballot, "ticket", ticket),
+			 &st);
+		if (st >= 0 && st < 500) {
+			if (st == 200)
+				receipt = json_incref(json_object_get(a, "receipt"));
+			else
+				fprintf(stderr, "%s : bulletin refusé par l’urne : %s\n", poll, why(a));
+			json_decref(a);
+			break;
+		}
+		json_decref(a);
+		nanosleep(&(struct timespec){0, 250 * 1000 * 1000}, NULL);
+	}
+	if (receipt == NULL)
+		goto out;
+	a = post(reg, "/confirm",
+		 json_pack("{s:s, s:s, s:O}", "session", session, "poll", poll, "receipt", receipt),
+		 &st);
+	if (st != 200) {
+		fprintf(stderr, "%s : émargement refusé : %s\n", poll, why(a));
+		json_decref(a);
+		goto out;
+	}
+	json_decref(a);
+	payload = json_object_get(receipt, "payload");
+	printf("%s : a voté, empreinte du bulletin %s\n", poll,
+	       json_string_value(json_object_get(payload, "tracker")));
+	rc = 0;
+out:
+	json_decref(ticket);
+	json_decref(receipt);
+	free(ballot);
+	iso_plaintext_wipe(&pt);
+	iso_election_free(e);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	char line[128], cred[ISO_CREDENTIAL_LEN + 1], verifier[ISO_B64_HASH_LEN + 1];
+	unsigned short reg;
+	const char *session;
+	json_t *login;
+	long st;
+	int rc = 0;
+	size_t n;
+
+	if (argc < 9 || (argc - 5) % 4 != 0) {
+		fprintf(stderr, "usage: %s PKI-DIR REGISTRY-PORT IDENTIFIER ANSWER "
+				"(POLL URN-PORT ELECTION.json CHOICES)... <password\n",
+			argv[0]);
+		return 2;
+	}
+	pki = argv[1];
+	reg = (unsigned short)strtoul(argv[2], NULL, 10);
+	if (fgets(line, sizeof line, stdin) == NULL) {
+		fprintf(stderr, "mot de passe attendu sur l’entrée standard\n");
+		return 2;
+	}
+	n = strcspn(line, "\r\n");
+	if (iso_credential_parse(line, n, cred) != ISO_OK ||
+	    iso_registry_verifier(argv[3], cred, verifier) != ISO_OK) {
+		OPENSSL_cleanse(line, sizeof line);
+		fprintf(stderr, "mot de passe mal formé\n");
+		return 1;
+	}
+	OPENSSL_cleanse(line, sizeof line);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	login = post(reg, "/login",
+		     json_pack("{s:s, s:s, s:s}", "identifier", argv[3], "verifier", verifier,
+			       "answer", argv[4]),
+		     &st);
+	if (st != 200 || (session = json_string_value(json_object_get(login, "session"))) == NULL) {
+		fprintf(stderr, "%s : connexion refusée : %s\n", argv[3], why(login));
+		rc = 1;
+	} else {
+		printf("%s (%s) connecté·e\n", json_string_value(json_object_get(login, "name")),
+		       argv[3]);
+		for (int i = 5; i + 3 < argc; i += 4)
+			rc |= vote(reg, session, verifier, cred, argv[i],
+				   (unsigned short)strtoul(argv[i + 1], NULL, 10), argv[i + 2],
+				   argv[i + 3]);
+		json_decref(post(reg, "/logout", json_pack("{s:s}", "session", session), &st));
+	}
+	json_decref(login);
+	OPENSSL_cleanse(cred, sizeof cred);
+	OPENSSL_cleanse(verifier, sizeof verifier);
+	curl_global_cleanup();
+	return rc;
+}
