@@ -254,8 +254,13 @@ int main(int argc, char **argv)
 	rc_.store = store;
 	rc_.clock = service_clock();
 	if ((err = registry_new(&rc_, &r)) != ISO_OK) {
-		/* a store whose voters vote in polls the file no longer lists */
-		rc = config_error(cpath, "polls", 0, err);
+		if (err == ISO_E_CONFIG)
+			service_log(prog, "%s: polls: the database's voters vote in a poll that %s "
+					  "does not list",
+				    cpath, config_get(c, "polls"));
+		else
+			config_error(cpath, "database", 0, err);
+		rc = 2;
 		goto out;
 	}
 	if ((err = import_voters(r, cpath, config_get(c, "voters"))) != ISO_OK) {
