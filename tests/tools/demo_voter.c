@@ -207,6 +207,7 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0); /* in order with the refusals on stderr */
 	pki = argv[1];
 	reg = (unsigned short)strtoul(argv[2], NULL, 10);
 	if (fgets(line, sizeof line, stdin) == NULL) {
