@@ -20,6 +20,9 @@
 #include "signature.h"
 
 #define MAX_RECEIPT 4096
+/* a receipt's time is a Unix time up to the year 9999 (as the CSV prints
+ * times), so that adding the skew to it cannot overflow */
+#define RECEIPT_TIME_MAX 253402300799
 #define CSV_MAX (512u << 20)
 
 struct registry {
@@ -571,7 +574,7 @@ static enum iso_err receipt_open(const struct registry_poll *p, const char *doc,
 	if (json_object_size(payload) == 3 &&
 	    json_unpack(payload, "{s:s, s:I, s:s}", "poll", &poll, "time", &t, "tracker",
 			&tracker) == 0 &&
-	    strcmp(poll, p->uuid) == 0) {
+	    strcmp(poll, p->uuid) == 0 && t >= 0 && t <= RECEIPT_TIME_MAX) {
 		*ret_time = t;
 		err = ISO_OK;
 	}
