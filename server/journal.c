@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -143,4 +144,17 @@ enum iso_err journal_verify(sqlite3 *db, int64_t *ret_count, int64_t *ret_bad,
 	if (ret_head != NULL)
 		memcpy(ret_head, prev, sizeof prev);
 	return ISO_OK;
+}
+
+enum iso_err journal_db_open(const char *path, const char *schema, sqlite3 **ret_db)
+{
+	size_t n = strlen(schema) + strlen(journal_schema) + 1;
+	char *full = malloc(n);
+	enum iso_err err;
+	if (full == NULL)
+		return ISO_E_NOMEM;
+	snprintf(full, n, "%s%s", schema, journal_schema);
+	err = db_open(path, full, ret_db);
+	free(full);
+	return err;
 }

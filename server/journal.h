@@ -18,6 +18,9 @@
 /* The DDL of the journal table, to include in a database's schema. */
 extern const char journal_schema[];
 
+/* db_open with schema followed by the journal's. */
+enum iso_err journal_db_open(const char *path, const char *schema, sqlite3 **ret_db);
+
 /* Append an entry (inside a transaction the caller holds). */
 enum iso_err journal_append(sqlite3 *db, int64_t time, const char *actor, const char *event,
 			    const char *detail);

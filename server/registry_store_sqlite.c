@@ -1093,16 +1093,10 @@ static const struct registry_store_ops sqlite_ops = {
 enum iso_err registry_store_open_sqlite(const char *path, struct registry_store **ret)
 {
 	struct sqlite_registry *r = calloc(1, sizeof *r);
-	char *full = NULL;
-	size_t n = sizeof schema + strlen(journal_schema);
 	enum iso_err err;
-	if (r == NULL || (full = malloc(n)) == NULL) {
-		free(r);
+	if (r == NULL)
 		return ISO_E_NOMEM;
-	}
-	snprintf(full, n, "%s%s", schema, journal_schema);
-	err = db_open(path, full, &r->db);
-	free(full);
+	err = journal_db_open(path, schema, &r->db);
 	if (err != ISO_OK) {
 		free(r);
 		return err;

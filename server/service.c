@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include "signature.h"
+
 enum iso_err service_parse_listen(const char *s, char *ret_addr, size_t addr_size,
 				  unsigned short *ret_port)
 {
@@ -174,4 +176,29 @@ void service_log(const char *prog, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+int service_new_key(const char *prog, const char *priv, const char *pub)
+{
+	EVP_PKEY *k = NULL;
+	enum iso_err err = signature_key_new(&k);
+	if (err == ISO_OK && (err = signature_key_write(k, priv, 1)) == ISO_OK)
+		err = signature_key_write(k, pub, 0);
+	EVP_PKEY_free(k);
+	if (err != ISO_OK) {
+		service_log(prog, "%s", iso_strerror(err, iso_lang_from_env()));
+		return 1;
+	}
+	return 0;
+}
+
+int service_config_error(const char *prog, const char *path, const char *key, int line,
+			 enum iso_err err)
+{
+	if (line > 0)
+		service_log(prog, "%s, line %d: %s", path, line, iso_strerror(err, ISO_LANG_EN));
+	else
+		service_log(prog, "%s: %s%s%s", path, key != NULL ? key : "",
+			    key != NULL ? ": " : "", iso_strerror(err, ISO_LANG_EN));
+	return 2;
 }

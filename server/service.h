@@ -36,6 +36,13 @@ enum iso_err service_write_ready(const char *path, const char *const *names,
  * from the file $ISOLOIR_TEST_CLOCK_FILE when that is set. */
 const struct iso_clock *service_clock(void);
 
+/* `prog new-key PRIVATE PUBLIC`: a new P-256 signing key in two PEM
+ * files (the private one 0600). The exit status. */
+int service_new_key(const char *prog, const char *priv, const char *pub);
+/* Log a configuration mistake, naming the line (line > 0) or the key;
+ * returns 2, the exit status of a configuration refused. */
+int service_config_error(const char *prog, const char *path, const char *key, int line,
+			 enum iso_err err);
 /* Log a line to stderr with the program's name. */
 void service_log(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -51,20 +51,6 @@ static void usage(FILE *out)
 		prog, prog);
 }
 
-static int new_key(const char *priv, const char *pub)
-{
-	EVP_PKEY *k = NULL;
-	enum iso_err err = signature_key_new(&k);
-	if (err == ISO_OK && (err = signature_key_write(k, priv, 1)) == ISO_OK)
-		err = signature_key_write(k, pub, 0);
-	EVP_PKEY_free(k);
-	if (err != ISO_OK) {
-		service_log(prog, "%s", iso_strerror(err, iso_lang_from_env()));
-		return 1;
-	}
-	return 0;
-}
-
 static void tick(void *arg)
 {
 	enum iso_err err = urn_tick(arg);
@@ -74,12 +60,7 @@ static void tick(void *arg)
 
 static int config_error(const char *path, const char *key, int line, enum iso_err err)
 {
-	if (line > 0)
-		service_log(prog, "%s, line %d: %s", path, line, iso_strerror(err, ISO_LANG_EN));
-	else
-		service_log(prog, "%s: %s%s%s", path, key != NULL ? key : "",
-			    key != NULL ? ": " : "", iso_strerror(err, ISO_LANG_EN));
-	return 2;
+	return service_config_error(prog, path, key, line, err);
 }
 
 int main(int argc, char **argv)
@@ -105,7 +86,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "new-key") == 0)
-		return new_key(argv[2], argv[3]);
+		return service_new_key(prog, argv[2], argv[3]);
 	if (argc != 3 || strcmp(argv[1], "--config") != 0) {
 		usage(stderr);
 		return 2;

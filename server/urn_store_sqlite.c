@@ -453,16 +453,10 @@ static const struct urn_store_ops sqlite_ops = {
 enum iso_err urn_store_open_sqlite(const char *path, struct urn_store **ret)
 {
 	struct sqlite_urn *u = calloc(1, sizeof *u);
-	char *full = NULL;
-	size_t n = sizeof schema + strlen(journal_schema);
 	enum iso_err err;
-	if (u == NULL || (full = malloc(n)) == NULL) {
-		free(u);
+	if (u == NULL)
 		return ISO_E_NOMEM;
-	}
-	snprintf(full, n, "%s%s", schema, journal_schema);
-	err = db_open(path, full, &u->db);
-	free(full);
+	err = journal_db_open(path, schema, &u->db);
 	if (err != ISO_OK) {
 		free(u);
 		return err;
