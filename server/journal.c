@@ -158,3 +158,15 @@ enum iso_err journal_db_open(const char *path, const char *schema, sqlite3 **ret
 	free(full);
 	return err;
 }
+
+enum iso_err journal_append_alone(sqlite3 *db, int64_t time, const char *actor,
+				  const char *event, const char *detail)
+{
+	enum iso_err err = db_begin(db);
+	if (err != ISO_OK)
+		return err;
+	if ((err = journal_append(db, time, actor, event, detail)) == ISO_OK)
+		return db_commit(db);
+	db_rollback(db);
+	return err;
+}

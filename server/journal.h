@@ -25,6 +25,10 @@ enum iso_err journal_db_open(const char *path, const char *schema, sqlite3 **ret
 enum iso_err journal_append(sqlite3 *db, int64_t time, const char *actor, const char *event,
 			    const char *detail);
 
+/* Append an entry in a transaction of its own. */
+enum iso_err journal_append_alone(sqlite3 *db, int64_t time, const char *actor,
+				  const char *event, const char *detail);
+
 /* Recompute the whole chain: ISO_E_JOURNAL_BROKEN with the first bad
  * entry's sequence number in *ret_bad if it does not hold. *ret_count is
  * the number of entries; ret_head (may be NULL) receives the last hash

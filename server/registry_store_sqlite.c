@@ -1047,12 +1047,7 @@ static enum iso_err sq_journal(struct registry_store *s, int64_t time, const cha
 	struct sqlite_registry *r = of(s);
 	enum iso_err err;
 	pthread_mutex_lock(&r->lock);
-	if ((err = db_begin(r->db)) == ISO_OK) {
-		if ((err = journal_append(r->db, time, actor, event, detail)) == ISO_OK)
-			err = db_commit(r->db);
-		else
-			db_rollback(r->db);
-	}
+	err = journal_append_alone(r->db, time, actor, event, detail);
 	pthread_mutex_unlock(&r->lock);
 	return err;
 }

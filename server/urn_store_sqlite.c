@@ -424,12 +424,7 @@ static enum iso_err sq_journal(struct urn_store *s, int64_t time, const char *ac
 	struct sqlite_urn *u = of(s);
 	enum iso_err err;
 	pthread_mutex_lock(&u->lock);
-	if ((err = db_begin(u->db)) == ISO_OK) {
-		if ((err = journal_append(u->db, time, actor, event, detail)) == ISO_OK)
-			err = db_commit(u->db);
-		else
-			db_rollback(u->db);
-	}
+	err = journal_append_alone(u->db, time, actor, event, detail);
 	pthread_mutex_unlock(&u->lock);
 	return err;
 }
