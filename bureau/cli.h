@@ -35,13 +35,14 @@ enum cli_opt {
 	OPT_PUBLIC_CREDS = 1u << 19,
 	OPT_QUIET = 1u << 20,
 	OPT_THREADS = 1u << 21,
+	OPT_ARGON2 = 1u << 22,
 };
 
 struct cli {
 	unsigned given; /* OPT_* bits seen on the command line */
 	const char *dir, *uuid, *group, *file, *privcred, *ballot, *certs, *key, *polynomials,
 		*privkey, *decryption_key, *type, *template_path, *election, *trustees,
-		*public_creds;
+		*public_creds, *argon2;
 	long count, step, threshold, trustee_id, threads;
 	bool quiet;
 	enum iso_lang lang;
@@ -64,6 +65,7 @@ extern const struct cli_command cli_commands_archive[];
 extern const struct cli_command cli_commands_setup[];
 extern const struct cli_command cli_commands_tally[];
 extern const struct cli_command cli_commands_ceremony[];
+extern const struct cli_command cli_commands_operation[];
 
 /* Exit statuses (belenios-tool uses 123 for errors, so do we for a refused
  * input, and 124 for a command-line error). */

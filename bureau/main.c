@@ -17,7 +17,7 @@
 
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
-	cli_commands_archive, cli_commands_tally,
+	cli_commands_archive, cli_commands_tally, cli_commands_operation,
 };
 
 struct opt_spec {
@@ -50,6 +50,7 @@ static const struct opt_spec opt_specs[] = {
 	{"public-creds", OPT_PUBLIC_CREDS, 1, "fichier public_creds.json", "public_creds.json file"},
 	{"quiet", OPT_QUIET, 0, "moins de messages", "fewer messages"},
 	{"threads", OPT_THREADS, 1, "nombre de fils de calcul (défaut : nombre de cœurs)", "worker threads (default: number of cores)"},
+	{"argon2", OPT_ARGON2, 1, "coûts Argon2id T,M,P : passes, mémoire en Kio, parallélisme (défaut : 2,19456,1)", "Argon2id costs T,M,P: passes, memory in KiB, parallelism (default: 2,19456,1)"},
 };
 #define NOPTS (sizeof opt_specs / sizeof opt_specs[0])
 
@@ -227,6 +228,7 @@ static int parse_options(struct cli *c, const struct cli_command *cmd, int argc,
 		case OPT_ELECTION: c->election = optarg; break;
 		case OPT_TRUSTEES: c->trustees = optarg; break;
 		case OPT_PUBLIC_CREDS: c->public_creds = optarg; break;
+		case OPT_ARGON2: c->argon2 = optarg; break;
 		case OPT_QUIET: c->quiet = true; break;
 		case OPT_COUNT: num = &c->count; break;
 		case OPT_STEP: num = &c->step; break;
