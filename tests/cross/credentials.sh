@@ -12,7 +12,8 @@
 # - iso-check-voterfile: the registry's reader takes the voter file; each
 #   letter's password opens its own voter's verifier and derives exactly the
 #   public credentials of that voter's polls.
-# - belenios-tool takes each poll's public_creds.json ("archive init"); the
+# - belenios-tool takes each poll's public_creds.json ("archive init"), and
+#   so does isoloir-bureau; the
 #   voters of the poll vote with their letters' passwords (belenios-tool's
 #   ballots and ours), "belenios-tool election verify" and ours accept the
 #   archive; a voter of the other poll only is refused.
@@ -57,9 +58,8 @@ grep -q "scrutin $pa : 3 justificatifs publics" run.log || fail "no count for po
 grep -q "scrutin $pb : 3 justificatifs publics" run.log || fail "no count for poll $pb"
 
 # the files, their modes, nothing else (no temporary file left)
-[ "$(cd out && find . -mindepth 1 | sort | tr '\n' ' ')" = \
-	"./$pa ./$pa/public_creds.json ./$pb ./$pb/public_creds.json ./letters.csv ./registry-voters.json " ] ||
-	fail "unexpected outputs: $(find out)"
+[ "$(cd out && find . -mindepth 1 | sort)" = "$(printf './%s\n' "$pa" "$pa/public_creds.json" "$pb" \
+	"$pb/public_creds.json" letters.csv registry-voters.json | sort)" ] || fail "unexpected outputs: $(find out)"
 for f in "$pa/public_creds.json:644" "$pb/public_creds.json:644" "registry-voters.json:640" "letters.csv:600"; do
 	[ "$(stat -c %a "out/${f%:*}")" = "${f#*:}" ] || fail "out/${f%:*} has mode $(stat -c %a "out/${f%:*}"), not ${f#*:}"
 done
@@ -94,6 +94,10 @@ election() { # poll-uuid dir
 	echo '{"description":"Scrutin","name":"Scrutin","questions":[{"answers":["Liste A","Liste B"],"blank":true,"min":0,"max":1,"question":"Quelle liste ?"}]}' >template.json
 	$B setup make-election --uuid "$1" --group BELENIOS-2048 --template template.json >/dev/null 2>&1
 	$B archive init >init.log 2>&1 || { cat init.log; fail "belenios-tool archive init refuses $1's public_creds.json"; }
+	# and so does ours, which makes the urns' archives
+	mkdir ours && cp election.json trustees.json public_creds.json ours/
+	(cd ours && $I archive init --quiet && $I archive verify --quiet 2>/dev/null) ||
+		fail "isoloir-bureau archive init refuses $1's public_creds.json"
 }
 cast() { # voter plaintext [ours]
 	pw_of "$1" >cred.txt
