@@ -54,6 +54,20 @@ static const struct opt_spec opt_specs[] = {
 };
 #define NOPTS (sizeof opt_specs / sizeof opt_specs[0])
 
+/* Options a command gives another meaning, for its --help. */
+static const struct {
+	const char *group, *name;
+	unsigned bit;
+	const char *help_fr, *help_en;
+} opt_meanings[] = {
+	{"operation", "credentials", OPT_FILE,
+	 "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (uuids séparés par des virgules)",
+	 "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (uuids separated by commas)"},
+	{"operation", "credentials", OPT_DIR,
+	 "répertoire de sortie, un sous-répertoire par scrutin (défaut : .)",
+	 "output directory, one subdirectory per poll (default: .)"},
+};
+
 const char *cli_tr(const struct cli *c, const char *fr, const char *en)
 {
 	return c->lang == ISO_LANG_EN ? en : fr;
@@ -158,8 +172,14 @@ static void usage_command(const struct cli *c, const struct cli_command *cmd, FI
 		if (!((cmd->opts | OPT_QUIET) & opt_specs[i].bit))
 			continue;
 		char name[40];
+		const char *help = cli_tr(c, opt_specs[i].help_fr, opt_specs[i].help_en);
+		for (size_t k = 0; k < sizeof opt_meanings / sizeof opt_meanings[0]; k++)
+			if (opt_meanings[k].bit == opt_specs[i].bit &&
+			    strcmp(opt_meanings[k].group, cmd->group) == 0 &&
+			    strcmp(opt_meanings[k].name, cmd->name) == 0)
+				help = cli_tr(c, opt_meanings[k].help_fr, opt_meanings[k].help_en);
 		snprintf(name, sizeof name, "--%s%s", opt_specs[i].name, opt_specs[i].has_arg ? "=…" : "");
-		fprintf(out, "  %-22s %s%s\n", name, cli_tr(c, opt_specs[i].help_fr, opt_specs[i].help_en),
+		fprintf(out, "  %-22s %s%s\n", name, help,
 			(cmd->required & opt_specs[i].bit) ? cli_tr(c, " (obligatoire)", " (required)") : "");
 	}
 	fprintf(out, "  %-22s %s\n", "--help", cli_tr(c, "cette aide", "this help"));
