@@ -3,7 +3,10 @@
  * each voter's password (a Belenios credential, one for all the voter's
  * polls) and writes each poll's public credentials, sorted so that their
  * order tells nothing of who is who, the registry's voter file and the
- * letters, all or none of them.
+ * letters, all or none of them. The letters are two files, one per channel
+ * (R-AUTH-02: identifier and password never travel together): the
+ * identifiers (numero;identifiant;nom) and the passwords
+ * (numero;nom;mot_de_passe), joined by the voter's number.
  * Rule: the passwords live in the secure heap from their drawing to the
  * letters' writing, and every copy of a password, verifier or answer is
  * wiped on every path. */
@@ -25,7 +28,8 @@
 #include "voterscsv.h"
 
 #define CRED_SIZE (ISO_CREDENTIAL_LEN + 1)
-#define LETTERS_HEADER "identifiant;nom;mot_de_passe\r\n"
+#define IDENTIFIERS_HEADER "numero;identifiant;nom\r\n"
+#define PASSWORDS_HEADER "numero;nom;mot_de_passe\r\n"
 /* cli_tr for a format, which the compiler checks in both languages */
 #define TR(c, fr, en) ((c)->lang == ISO_LANG_EN ? (en) : (fr))
 
@@ -211,30 +215,33 @@ static enum iso_err pubcreds_make(struct op *op)
 	return ISO_OK;
 }
 
-/* letters.csv in the secure heap: header, then per voter in input order
- * identifier;name;password and CRLF, as the émargement CSV. */
-static enum iso_err letters_make(const struct op *op, char **ret, size_t *ret_len,
-				 size_t *ret_cap)
+/* A letters file in the secure heap: its header, then per voter in input
+ * order its number (from 1), and either its identifier and name
+ * (identifiers) or its name and password (passwords), CRLF, fields quoted
+ * as the émargement CSV. */
+static enum iso_err letters_make(const struct op *op, bool passwords, char **ret,
+				 size_t *ret_len, size_t *ret_cap)
 {
 	const struct voters_csv *v = op->voters;
-	size_t cap = sizeof LETTERS_HEADER, n = 0;
+	const char *header = passwords ? PASSWORDS_HEADER : IDENTIFIERS_HEADER;
+	size_t cap = strlen(header) + 1, n = 0;
 	char **id = calloc(v->n, sizeof *id), **name = calloc(v->n, sizeof *name), *out = NULL;
 	enum iso_err err = ISO_E_NOMEM;
 	if (id == NULL || name == NULL)
 		goto out;
 	for (size_t i = 0; i < v->n; i++) {
-		if ((id[i] = voters_csv_field(v->rows[i].identifier)) == NULL ||
+		if ((!passwords && (id[i] = voters_csv_field(v->rows[i].identifier)) == NULL) ||
 		    (name[i] = voters_csv_field(v->rows[i].name)) == NULL)
 			goto out;
-		cap += strlen(id[i]) + strlen(name[i]) + ISO_CREDENTIAL_LEN + 4;
+		cap += 24 + (passwords ? ISO_CREDENTIAL_LEN : strlen(id[i])) + strlen(name[i]);
 	}
 	if ((out = OPENSSL_secure_malloc(cap)) == NULL)
 		goto out;
-	memcpy(out, LETTERS_HEADER, sizeof LETTERS_HEADER - 1);
-	n = sizeof LETTERS_HEADER - 1;
+	n = (size_t)snprintf(out, cap, "%s", header);
 	for (size_t i = 0; i < v->n; i++)
-		n += (size_t)snprintf(out + n, cap - n, "%s;%s;%s\r\n", id[i], name[i],
-				      op->creds + i * CRED_SIZE);
+		n += (size_t)snprintf(out + n, cap - n, "%zu;%s;%s\r\n", i + 1,
+				      passwords ? name[i] : id[i],
+				      passwords ? op->creds + i * CRED_SIZE : name[i]);
 	*ret = out;
 	*ret_len = n;
 	*ret_cap = cap;
@@ -248,6 +255,12 @@ out:
 	free(name);
 	return err;
 }
+
+/* the two letters files: identifiers, passwords */
+struct letters {
+	char *path[2], *text[2];
+	size_t len[2], cap[2];
+};
 
 /* An output file, atomically, with exactly this mode: the umask may have
  * narrowed the mode open() gave it, never widened it, so the chmod after
@@ -292,10 +305,9 @@ static bool dir_usable(const struct cli *c, const char *path)
 
 /* All the outputs, or none: what was written before a failure is removed. */
 static int outputs_write(const struct cli *c, struct op *op, const char *outdir,
-			 const char *vpath, const char *vjson, size_t vlen, const char *lpath,
-			 const char *letters, size_t llen)
+			 const char *vpath, const char *vjson, size_t vlen, const struct letters *l)
 {
-	bool outdir_made = false, voters_written = false;
+	bool outdir_made = false, voters_written = false, ids_written = false;
 	int r = CLI_FAILED;
 	if (mkdir(outdir, 0750) == 0)
 		outdir_made = true;
@@ -318,10 +330,15 @@ static int outputs_write(const struct cli *c, struct op *op, const char *outdir,
 	if ((r = output_write(c, vpath, vjson, vlen, 0640)) != CLI_OK)
 		goto undo;
 	voters_written = true;
-	if ((r = output_write(c, lpath, letters, llen, 0600)) != CLI_OK)
+	if ((r = output_write(c, l->path[0], l->text[0], l->len[0], 0600)) != CLI_OK)
+		goto undo;
+	ids_written = true;
+	if ((r = output_write(c, l->path[1], l->text[1], l->len[1], 0600)) != CLI_OK)
 		goto undo;
 	return CLI_OK;
 undo:
+	if (ids_written)
+		unlink(l->path[0]);
 	if (voters_written)
 		unlink(vpath);
 	for (size_t p = op->npolls; p-- > 0;) {
@@ -362,14 +379,18 @@ static int cmd_credentials(struct cli *c)
 	struct voters_csv *voters = NULL;
 	struct voters_csv_where where;
 	const char *outdir = c->dir != NULL ? c->dir : ".";
-	char *text = NULL, *vpath = cli_path(c, "registry-voters.json"),
-	     *lpath = cli_path(c, "letters.csv"), *vjson = NULL, *letters = NULL;
-	size_t len = 0, vlen = 0, llen = 0, lcap = 0;
+	char *text = NULL, *vpath = cli_path(c, "registry-voters.json"), *vjson = NULL;
+	struct letters l = {{cli_path(c, "letters-identifiers.csv"),
+			     cli_path(c, "letters-passwords.csv")},
+			    {NULL, NULL},
+			    {0, 0},
+			    {0, 0}};
+	size_t len = 0, vlen = 0;
 	enum iso_err err;
 	int r = CLI_FAILED;
 
 	op.cost = REGISTRY_ARGON2_DEFAULT;
-	if (vpath == NULL || lpath == NULL)
+	if (vpath == NULL || l.path[0] == NULL || l.path[1] == NULL)
 		goto out;
 	if (c->argon2 != NULL && !argon2_cost_parse(c->argon2, &op.cost)) {
 		fprintf(stderr, "E: --argon2 « %s » : %s\n", c->argon2,
@@ -421,7 +442,8 @@ static int cmd_credentials(struct cli *c)
 			fresh = output_free(c, op.polls[p].path) && fresh;
 		}
 		fresh = output_free(c, vpath) && fresh;
-		fresh = output_free(c, lpath) && fresh;
+		fresh = output_free(c, l.path[0]) && fresh;
+		fresh = output_free(c, l.path[1]) && fresh;
 		/* a previous run's letters may be on their way: a new run would
 		 * make them worthless */
 		if (!fresh)
@@ -451,7 +473,8 @@ static int cmd_credentials(struct cli *c)
 	if ((err = iso_parallel_for(voters->n, (int)c->threads, voter_job, &op)) != ISO_OK ||
 	    (err = pubcreds_make(&op)) != ISO_OK ||
 	    (err = registry_voters_write(op.entries, voters->n, &vjson, &vlen)) != ISO_OK ||
-	    (err = letters_make(&op, &letters, &llen, &lcap)) != ISO_OK) {
+	    (err = letters_make(&op, false, &l.text[0], &l.len[0], &l.cap[0])) != ISO_OK ||
+	    (err = letters_make(&op, true, &l.text[1], &l.len[1], &l.cap[1])) != ISO_OK) {
 		r = cli_error(c, cli_tr(c, "génération des justificatifs", "credential generation"),
 			      err, NULL);
 		goto out;
@@ -459,7 +482,7 @@ static int cmd_credentials(struct cli *c)
 	/* the passwords are in the letters now, and nowhere else */
 	OPENSSL_secure_clear_free(op.creds, voters->n * CRED_SIZE);
 	op.creds = NULL;
-	if ((r = outputs_write(c, &op, outdir, vpath, vjson, vlen, lpath, letters, llen)) != CLI_OK)
+	if ((r = outputs_write(c, &op, outdir, vpath, vjson, vlen, &l)) != CLI_OK)
 		goto out;
 
 	for (size_t p = 0; p < op.npolls; p++)
@@ -469,29 +492,34 @@ static int cmd_credentials(struct cli *c)
 	cli_info(c, TR(c, "fichier des électeurs du registre (%zu électeurs) → %s",
 			   "the registry's voter file (%zu voters) → %s"),
 		 voters->n, vpath);
-	cli_info(c, TR(c, "courriers (%zu mots de passe, lisible du seul propriétaire) → %s",
-			   "letters (%zu passwords, readable by the owner only) → %s"),
-		 voters->n, lpath);
+	cli_info(c, TR(c, "courriers, identifiants (%zu électeurs) → %s",
+			   "letters, identifiers (%zu voters) → %s"),
+		 voters->n, l.path[0]);
+	cli_info(c, TR(c, "courriers, mots de passe (%zu, lisible du seul propriétaire) → %s",
+			   "letters, passwords (%zu, readable by the owner only) → %s"),
+		 voters->n, l.path[1]);
 	fprintf(stderr, "W: %s\n",
-		cli_tr(c, "letters.csv donne l’identifiant et le mot de passe de chaque électeur : "
-			  "ils lui parviennent par deux canaux différents, jamais ensemble (par "
-			  "exemple l’identifiant par courriel, le mot de passe par courrier ; arrêté "
-			  "du 30 décembre 2017, art. 14). Détruire letters.csv une fois les envois "
-			  "faits.",
-		       "letters.csv gives each voter's identifier and password: they reach the "
-		       "voter through two different channels, never together (for instance the "
-		       "identifier by e-mail, the password by post; arrêté of 30 December 2017, "
-		       "art. 14). Destroy letters.csv once they are sent."));
+		cli_tr(c, "letters-identifiers.csv et letters-passwords.csv partent par deux "
+			  "canaux différents, jamais ensemble (par exemple l’identifiant par "
+			  "courriel, le mot de passe par courrier ; arrêté du 30 décembre 2017, "
+			  "art. 14) ; le numéro de l’électeur les relie. Détruire les deux fichiers "
+			  "une fois les envois faits.",
+		       "letters-identifiers.csv and letters-passwords.csv go through two "
+		       "different channels, never together (for instance the identifier by "
+		       "e-mail, the password by post; arrêté of 30 December 2017, art. 14); the "
+		       "voter's number joins them. Destroy both files once they are sent."));
 	r = CLI_OK;
 out:
 	op_clear(&op);
 	voters_csv_free(voters);
 	free(text);
 	free(vjson);
-	if (letters != NULL)
-		OPENSSL_secure_clear_free(letters, lcap);
+	for (int i = 0; i < 2; i++) {
+		if (l.text[i] != NULL)
+			OPENSSL_secure_clear_free(l.text[i], l.cap[i]);
+		free(l.path[i]);
+	}
 	free(vpath);
-	free(lpath);
 	return r;
 }
 
@@ -499,10 +527,10 @@ const struct cli_command cli_commands_operation[] = {
 	{"operation", "credentials", cmd_credentials,
 	 OPT_DIR | OPT_GROUP | OPT_FILE | OPT_ARGON2 | OPT_THREADS, OPT_FILE,
 	 "autorité des justificatifs : depuis --file voters.csv (identifiant;nom;reponse;scrutins), "
-	 "mots de passe, public_creds.json de chaque scrutin, registry-voters.json, letters.csv "
-	 "(identifiant et mot de passe à envoyer par deux canaux différents)",
+	 "mots de passe, public_creds.json de chaque scrutin, registry-voters.json, "
+	 "letters-identifiers.csv et letters-passwords.csv (à envoyer par deux canaux différents)",
 	 "credential authority: from --file voters.csv (identifiant;nom;reponse;scrutins), "
-	 "passwords, each poll's public_creds.json, registry-voters.json, letters.csv (identifier "
-	 "and password to be sent through two different channels)"},
+	 "passwords, each poll's public_creds.json, registry-voters.json, letters-identifiers.csv "
+	 "and letters-passwords.csv (to be sent through two different channels)"},
 	{NULL, NULL, NULL, 0, 0, NULL, NULL},
 };

@@ -47,7 +47,7 @@ step "3. Autorité des justificatifs : mots de passe, justificatifs publics, fic
 run "$I" operation credentials --file voters.csv --dir op
 echo "op/$A/public_creds.json, op/$B/public_creds.json : pour les urnes, sans identité"
 echo "op/registry-voters.json : pour le fichier des électeurs, empreintes Argon2id seulement"
-echo "op/letters.csv : les courriers aux électeurs (identifiant et mot de passe par deux canaux)"
+echo "op/letters-identifiers.csv, op/letters-passwords.csv : les courriers aux électeurs, identifiant et mot de passe par deux canaux différents"
 
 step "4. Clés et élections des deux scrutins"
 for p in A B; do
@@ -123,7 +123,12 @@ bureau -X POST --data '' "https://127.0.0.1:$AB/open"; echo
 bureau -X POST --data '' "https://127.0.0.1:$BB/open"; echo
 
 step "7. Les électeurs votent sur un poste (kiosk-042)"
-pw() { awk -F';' -v id="$1" '$1 == id { print $3 }' op/letters.csv; }
+# the voter's two letters, joined by the voter's number
+pw() {
+	local n
+	n=$(awk -F';' -v id="$1" '$2 == id { print $1 }' op/letters-identifiers.csv)
+	awk -F';' -v n="$n" '$1 == n { print $3 }' op/letters-passwords.csv | tr -d '\r'
+}
 answer() { awk -F';' -v id="$1" '$1 == id { print $3 }' voters.csv; }
 vote() { # identifier (poll choices)...
 	local id=$1; shift

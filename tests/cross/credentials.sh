@@ -8,7 +8,8 @@
 # - R-SEP-01, R-SEP-03: each poll's public_creds.json holds public
 #   credentials only, sorted; the voter file no password and no public
 #   credential. Modes: public_creds.json 0644, registry-voters.json 0640,
-#   letters.csv 0600, whatever the umask.
+#   letters-identifiers.csv and letters-passwords.csv 0600, whatever the
+#   umask; never an identifier and a password in one file (R-AUTH-02).
 # - iso-check-voterfile: the registry's reader takes the voter file; each
 #   letter's password opens its own voter's verifier and derives exactly the
 #   public credentials of that voter's polls.
@@ -59,22 +60,32 @@ grep -q "scrutin $pb : 3 justificatifs publics" run.log || fail "no count for po
 
 # the files, their modes, nothing else (no temporary file left)
 [ "$(cd out && find . -mindepth 1 | sort)" = "$(printf './%s\n' "$pa" "$pa/public_creds.json" "$pb" \
-	"$pb/public_creds.json" letters.csv registry-voters.json | sort)" ] || fail "unexpected outputs: $(find out)"
-for f in "$pa/public_creds.json:644" "$pb/public_creds.json:644" "registry-voters.json:640" "letters.csv:600"; do
+	"$pb/public_creds.json" letters-identifiers.csv letters-passwords.csv registry-voters.json | sort)" ] || fail "unexpected outputs: $(find out)"
+for f in "$pa/public_creds.json:644" "$pb/public_creds.json:644" "registry-voters.json:640" "letters-identifiers.csv:600" "letters-passwords.csv:600"; do
 	[ "$(stat -c %a "out/${f%:*}")" = "${f#*:}" ] || fail "out/${f%:*} has mode $(stat -c %a "out/${f%:*}"), not ${f#*:}"
 done
 
-# the letters: header, one per voter in order (R-AUTH-01)
-[ "$(cut -d';' -f1 out/letters.csv | tr -d '\r' | tr '\n' ' ')" = "identifiant alice bob carol dave " ] ||
-	fail "letters: $(cat out/letters.csv)"
-pw_of() { grep "^$1;" "$w/out/letters.csv" | sed 's/.*;//; s/\r$//'; }
+# the letters: header, one per voter in order (R-AUTH-01), identifiers and
+# passwords apart (R-AUTH-02), joined by the voter's number
+[ "$(cut -d';' -f2 out/letters-identifiers.csv | tr -d '\r' | tr '\n' ' ')" = "identifiant alice bob carol dave " ] ||
+	fail "letters: $(cat out/letters-identifiers.csv)"
+for v in alice bob carol dave; do
+	! grep -q "$v" out/letters-passwords.csv || fail "identifier $v in letters-passwords.csv"
+done
+[ "$(head -1 out/letters-passwords.csv | tr -d '\r')" = "numero;nom;mot_de_passe" ] ||
+	fail "passwords header: $(head -1 out/letters-passwords.csv)"
+pw_of() {
+	local n
+	n=$(grep ";$1;" "$w/out/letters-identifiers.csv" | cut -d';' -f1)
+	grep "^$n;" "$w/out/letters-passwords.csv" | sed 's/.*;//; s/\r$//'
+}
 
 # R-SEP-01/03: no password anywhere but the letters; no identifier in the
 # public credentials; no public credential in the registry's file
 for v in alice bob carol dave; do
 	pw=$(pw_of $v)
 	[ ${#pw} = 19 ] || fail "$v's password: $pw"
-	! grep -qF "$pw" out/registry-voters.json out/*/public_creds.json run.log || fail "$v's password outside letters.csv"
+	! grep -qF "$pw" out/registry-voters.json out/*/public_creds.json out/letters-identifiers.csv run.log || fail "$v's password outside letters-passwords.csv"
 	! grep -qF "$v" out/*/public_creds.json || fail "identifier $v in a public_creds.json"
 done
 for c in $(grep -ho '"[0-9]\{40\}' out/*/public_creds.json | tr -d '"'); do
@@ -213,7 +224,7 @@ echo "ok   out-of-bounds Argon2id costs refused"
 # a second run over the first's outputs: refused, nothing changed
 sum=$(cd out && find . -type f -exec sha256sum {} + | sort)
 ! $I operation credentials --file voters.csv --dir out --argon2 $cost 2>again.err || fail "second run accepted"
-grep -q "letters.csv : existe déjà" again.err || fail "second run: $(cat again.err)"
+grep -q "letters-passwords.csv : existe déjà" again.err || fail "second run: $(cat again.err)"
 [ "$(cd out && find . -type f -exec sha256sum {} + | sort)" = "$sum" ] || fail "second run changed the outputs"
 echo "ok   a second run over the outputs refused"
 

@@ -1,7 +1,8 @@
 /* iso-check-voterfile VOTERS.CSV OUT T,M,P: the outputs of "isoloir-bureau
  * operation credentials" in OUT against its input, for
  * tests/cross/credentials.sh. The voter file parses as the registry reads
- * it; voters, names and polls are the input's, in its order; each letter's
+ * it; voters, names and polls are the input's, in its order; the letters
+ * are two files joined by the voter's number (R-AUTH-02); each letter's
  * password is a valid credential that opens its own voter's verifier hash
  * and no other's; each answer hash takes the answer as typed (and its other
  * spellings), not a wrong one; every hash has the costs asked for; no
@@ -56,16 +57,17 @@ struct letter {
 	char **f; /* identifier, name, password */
 };
 
-/* letters.csv: the header, then identifier;name;password lines */
-static struct letter *letters_read(const char *path, size_t n)
+/* One letters file: its header (numero, then a and b), then one line per
+ * voter numbered 1..n in order; *ret (n arrays of 3 fields) gets the
+ * numbered lines. */
+static char ***letters_file(const char *path, const char *a, const char *b, size_t n)
 {
 	struct voters_csv_reader r;
 	enum voters_csv_fault fault;
-	struct letter *pw = calloc(n + 1, sizeof *pw);
-	char *text = NULL, **f = NULL;
+	char ***rows = calloc(n + 1, sizeof *rows), *text = NULL, **f = NULL, num[32];
 	size_t len, nf, k = 0;
 	int line;
-	if (pw == NULL || iso_file_read(path, 1u << 26, &text, &len) != ISO_OK) {
+	if (rows == NULL || iso_file_read(path, 1u << 26, &text, &len) != ISO_OK) {
 		FAIL("%s unreadable", path);
 		exit(1);
 	}
@@ -73,8 +75,7 @@ static struct letter *letters_read(const char *path, size_t n)
 		FAIL("%s does not end with CRLF", path);
 	voters_csv_reader_init(&r, text, len);
 	if (voters_csv_record(&r, &f, &nf, &line, &fault) != ISO_OK || nf != 3 ||
-	    strcmp(f[0], "identifiant") != 0 || strcmp(f[1], "nom") != 0 ||
-	    strcmp(f[2], "mot_de_passe") != 0)
+	    strcmp(f[0], "numero") != 0 || strcmp(f[1], a) != 0 || strcmp(f[2], b) != 0)
 		FAIL("%s: wrong header", path);
 	voters_csv_fields_free(f, nf);
 	for (;;) {
@@ -84,18 +85,54 @@ static struct letter *letters_read(const char *path, size_t n)
 		}
 		if (nf == 0)
 			break;
-		if (nf != 3 || k == n) {
-			FAIL("%s line %d: %zu fields, or more letters than voters", path, line, nf);
+		snprintf(num, sizeof num, "%zu", k + 1);
+		if (nf != 3 || k == n || strcmp(f[0], num) != 0) {
+			FAIL("%s line %d: %zu fields, not numbered %s, or more letters than voters",
+			     path, line, nf, num);
 			voters_csv_fields_free(f, nf);
 			break;
 		}
-		pw[k++].f = f;
+		rows[k++] = f;
 	}
 	if (k != n)
 		FAIL("%s: %zu letters for %zu voters", path, k, n);
 	OPENSSL_cleanse(text, len);
 	free(text);
-	return pw;
+	return rows;
+}
+
+/* R-AUTH-02: letters-identifiers.csv (numero;identifiant;nom) and
+ * letters-passwords.csv (numero;nom;mot_de_passe), never both an
+ * identifier and a password in one; joined here by number into
+ * identifier, name, password. */
+static struct letter *letters_read(const char *outdir, size_t n)
+{
+	char p[512];
+	char ***ids, ***pws;
+	struct letter *l = calloc(n + 1, sizeof *l);
+	snprintf(p, sizeof p, "%s/letters-identifiers.csv", outdir);
+	ids = letters_file(p, "identifiant", "nom", n);
+	snprintf(p, sizeof p, "%s/letters-passwords.csv", outdir);
+	pws = letters_file(p, "nom", "mot_de_passe", n);
+	for (size_t i = 0; l != NULL && i < n && ids[i] != NULL && pws[i] != NULL; i++) {
+		if (strcmp(ids[i][2], pws[i][1]) != 0)
+			FAIL("letter %zu: the two files name %s and %s", i + 1, ids[i][2], pws[i][1]);
+		if ((l[i].f = calloc(3, sizeof *l[i].f)) == NULL)
+			exit(1);
+		l[i].f[0] = ids[i][1];
+		l[i].f[1] = ids[i][2];
+		l[i].f[2] = pws[i][2];
+		ids[i][1] = ids[i][2] = pws[i][2] = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ids[i] != NULL)
+			voters_csv_fields_free(ids[i], 3);
+		if (pws[i] != NULL)
+			voters_csv_fields_free(pws[i], 3);
+	}
+	free(ids);
+	free(pws);
+	return l;
 }
 
 static int cmp_dec(const void *a, const void *b)
@@ -169,7 +206,7 @@ int main(int argc, char **argv)
 	struct registry_voters *out = NULL;
 	struct registry_voters_where vwhere;
 	struct registry_argon2 want;
-	char *text = NULL, *json = NULL, vpath[512], lpath[512];
+	char *text = NULL, *json = NULL, vpath[512];
 	struct letter *letters;
 	size_t len, jlen;
 	if (argc != 4 || sscanf(argv[3], "%u,%u,%u", &want.t_cost, &want.m_cost_kib,
@@ -178,7 +215,6 @@ int main(int argc, char **argv)
 		return 124;
 	}
 	snprintf(vpath, sizeof vpath, "%s/registry-voters.json", argv[2]);
-	snprintf(lpath, sizeof lpath, "%s/letters.csv", argv[2]);
 	if (iso_file_read(argv[1], VOTERS_CSV_MAX_BYTES, &text, &len) != ISO_OK ||
 	    voters_csv_parse(text, len, &in, &where) != ISO_OK) {
 		fprintf(stderr, "FAIL: %s does not parse\n", argv[1]);
@@ -195,7 +231,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "FAIL: %zu voters in, %zu out\n", in->n, out->n);
 		return 1;
 	}
-	letters = letters_read(lpath, in->n);
+	letters = letters_read(argv[2], in->n);
 	for (size_t i = 0; i < in->n && letters[i].f != NULL; i++) {
 		const struct voters_csv_row *a = &in->rows[i];
 		const struct registry_voter *v = &out->v[i];
