@@ -274,6 +274,17 @@ static const struct iso_err_text err_texts[ISO_ERR__COUNT] = {
 	[ISO_E_NOT_STARTED] = {"not-started",
 			       "le scrutin n’est pas encore ouvert",
 			       "the poll has not opened yet"},
+	[ISO_E_PIN_MISMATCH] = {"pin-mismatch",
+				"alerte de sécurité : le serveur ne présente pas la clé attendue, "
+				"rien n’a été envoyé",
+				"security alert: the server does not show the expected key; "
+				"nothing was sent"},
+	[ISO_E_NETWORK] = {"network",
+			   "serveur injoignable : appelez un membre du personnel",
+			   "server unreachable: call a member of staff"},
+	[ISO_E_SERVER_ANSWER] = {"server-answer",
+				 "réponse du serveur incompréhensible",
+				 "the server's answer cannot be understood"},
 };
 
 static const struct iso_err_text *err_text(enum iso_err err)
@@ -352,4 +363,14 @@ void iso_where_format(const struct iso_where *w, enum iso_err err,
 		       w->trustee);
 	APPEND("]");
 #undef APPEND
+}
+
+bool iso_err_by_name(const char *name, enum iso_err *ret)
+{
+	for (unsigned i = 0; name != NULL && i < ISO_ERR__COUNT; i++)
+		if (err_texts[i].name != NULL && strcmp(err_texts[i].name, name) == 0) {
+			*ret = (enum iso_err)i;
+			return true;
+		}
+	return false;
 }

@@ -6,6 +6,8 @@
 #ifndef ISOLOIR_ERROR_H
 #define ISOLOIR_ERROR_H
 
+#include <stdbool.h>
+
 enum iso_err {
 	ISO_OK = 0,
 	/* system and programming errors */
@@ -110,6 +112,10 @@ enum iso_err {
 	ISO_E_NOT_PUBLISHED = 114,
 	ISO_E_VOTER_FILE = 115,
 	ISO_E_NOT_STARTED = 116,
+	/* the kiosk's network (net/) */
+	ISO_E_PIN_MISMATCH = 117,
+	ISO_E_NETWORK = 118,
+	ISO_E_SERVER_ANSWER = 119,
 	ISO_ERR__COUNT
 };
 
@@ -120,6 +126,9 @@ const char *iso_strerror(enum iso_err err, enum iso_lang lang);
 
 /* A short stable name for logs and the wire protocol ("bad-signature"). */
 const char *iso_errname(enum iso_err err);
+
+/* The code of a name of iso_errname; false for an unknown name. */
+bool iso_err_by_name(const char *name, enum iso_err *ret);
 
 /* The language of the environment: English when LANGUAGE, LC_ALL, LC_MESSAGES
  * or LANG (first one set) starts with "en", French otherwise. */

@@ -3,7 +3,8 @@
 # the server's (server-ca, server: localhost and 127.0.0.1); a kiosk CA
 # and kiosks (kiosk: kiosk-042, kiosk2: kiosk-043, kiosk-noclient: without
 # the TLS-client purpose); a bureau CA and a member (bureau: president); a
-# rogue CA with a kiosk of its own; the registry's and two urns' P-256
+# rogue CA with a kiosk of its own; an imposter server (server-other: same
+# CA and names, another key); the pins of both (.pin); the registry's and two urns' P-256
 # signing keys (registry, urn, urn-b: .key and .pub). All P-256, 10 years.
 # Usage: tests/server/pki.sh DIR
 set -euo pipefail
@@ -45,4 +46,13 @@ leaf rogue kiosk-042 rogue-ca clientAuth
 for k in registry urn urn-b; do
 	ec "$k.key"
 	openssl pkey -in "$k.key" -pubout -out "$k.pub" 2>/dev/null
+done
+
+# an imposter: a certificate of the same CA for the same names, another
+# key (the kiosk's pin refuses it), and the pins (base64 SHA-256 of the
+# SPKI) a kiosk's configuration holds
+leaf server-other localhost server-ca serverAuth "DNS:localhost,IP:127.0.0.1"
+for s in server server-other; do
+	openssl x509 -in "$s.pem" -pubkey -noout | openssl pkey -pubin -outform der |
+		openssl dgst -sha256 -binary | openssl base64 -A >"$s.pin"
 done
