@@ -1,8 +1,9 @@
 /* isoloir-demo-voter: one voter's visit to a kiosk, without the screen, for
  * ./run demo and the end-to-end test until the kiosk (issue 4) exists. It
- * speaks the kiosk's wire protocol (docs/architecture.md) over mutual TLS
- * with the kiosk certificate of a PKI directory (tests/server/fixture.sh
- * layout: server-ca.pem, kiosk.pem, kiosk.key):
+ * speaks the kiosk's wire protocol (docs/architecture.md) through net/
+ * (TLS 1.3, the server's key pinned, retries) with the kiosk certificate of
+ * a PKI directory (tests/server/pki.sh layout: server.pin, kiosk.pem,
+ * kiosk.key):
  *   login (identifier, registry verifier, answer) → for each poll given:
  *   validate (the password again) → a ticket → the ballot, encrypted and
  *   signed here, to the poll's urn → its receipt, checked, back to the
@@ -13,84 +14,42 @@
  * CHOICES is belenios-tool's form, e.g. [[0,1,0,0]]. Prints one line per
  * poll: its state (voted) and the ballot's tracker. Exit 0 when every poll
  * given was voted (or already was), 1 on a refusal, 2 on a usage error. */
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 
 #include "ballot.h"
 #include "credential.h"
 #include "election.h"
+#include "net.h"
 
 static const char *pki;
+static struct net *net;
+static char pin[NET_PIN_LEN + 1];
 
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-	char *np = realloc(b->p, b->n + n + 1);
-	if (np == NULL)
-		return 0;
-	memcpy(np + b->n, d, n);
-	b->p = np;
-	b->n += n;
-	b->p[b->n] = '\0';
-	return n;
-}
-
-/* POST a JSON object (consumed); the answer's object (NULL on a transport
- * error), the status in *ret_status. Its text is wiped: it may hold the
- * verifier. */
+/* A request to the server on a loopback port (pinned, net/): the answer's
+ * object (NULL when none came), the status in *ret_status. body consumed. */
 static json_t *post(unsigned short port, const char *path, json_t *body, long *ret_status)
 {
-	CURL *h = curl_easy_init();
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	struct buf b = {NULL, 0};
-	char url[256], cert[1024], key[1024], ca[1024];
-	char *s = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
+	struct net_server s = {0};
+	struct net_answer a;
+	char url[64];
 	json_t *o = NULL;
-	json_decref(body);
 	*ret_status = -1;
-	if (s == NULL || h == NULL || hdr == NULL) {
-		free(s);
-		curl_slist_free_all(hdr);
-		curl_easy_cleanup(h);
+	snprintf(url, sizeof url, "https://127.0.0.1:%u", port);
+	s.name = path;
+	if (net_endpoint_set(&s.primary, url, pin) != ISO_OK) {
+		json_decref(body);
 		return NULL;
 	}
-	snprintf(url, sizeof url, "https://127.0.0.1:%u%s", port, path);
-	snprintf(cert, sizeof cert, "%s/kiosk.pem", pki);
-	snprintf(key, sizeof key, "%s/kiosk.key", pki);
-	snprintf(ca, sizeof ca, "%s/server-ca.pem", pki);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(h, CURLOPT_SSLCERT, cert);
-	curl_easy_setopt(h, CURLOPT_SSLKEY, key);
-	curl_easy_setopt(h, CURLOPT_SSLVERSION,
-			 (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3));
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, s);
-	if (curl_easy_perform(h) == CURLE_OK) {
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, ret_status);
-		o = json_loads(b.p != NULL ? b.p : "", 0, NULL);
+	if (net_request(net, &s, "POST", path, body, &a) == ISO_OK) {
+		*ret_status = a.status;
+		o = json_incref(a.body);
 	}
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-	free(b.p);
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(h);
+	net_answer_clear(&a);
 	return o;
 }
 
@@ -153,20 +112,13 @@ static int vote(unsigned short reg, const char *session, const char *verifier, c
 		fprintf(stderr, "%s : chiffrement impossible\n", poll);
 		goto out;
 	}
-	for (int attempt = 0; attempt < 20; attempt++) {
-		a = post(urn, "/ballot", json_pack("{s:s, s:O}", "ballot", ballot, "ticket", ticket),
-			 &st);
-		if (st >= 0 && st < 500) {
-			if (st == 200)
-				receipt = json_incref(json_object_get(a, "receipt"));
-			else
-				fprintf(stderr, "%s : bulletin refusé par l’urne : %s\n", poll, why(a));
-			json_decref(a);
-			break;
-		}
-		json_decref(a);
-		nanosleep(&(struct timespec){0, 250 * 1000 * 1000}, NULL);
-	}
+	/* net/ retries the same bytes: the same receipt after a lost answer */
+	a = post(urn, "/ballot", json_pack("{s:s, s:O}", "ballot", ballot, "ticket", ticket), &st);
+	if (st == 200)
+		receipt = json_incref(json_object_get(a, "receipt"));
+	else
+		fprintf(stderr, "%s : bulletin refusé par l’urne : %s\n", poll, why(a));
+	json_decref(a);
 	if (receipt == NULL)
 		goto out;
 	a = post(reg, "/confirm",
@@ -189,6 +141,14 @@ out:
 	iso_plaintext_wipe(&pt);
 	iso_election_free(e);
 	return rc;
+}
+
+/* the server's certificate, whose key is pinned */
+static const char *path_pin(void)
+{
+	static char p[1024];
+	snprintf(p, sizeof p, "%s/server.pem", pki);
+	return p;
 }
 
 int main(int argc, char **argv)
@@ -222,7 +182,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	OPENSSL_cleanse(line, sizeof line);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	{
+		char cert[1024], key[1024];
+		struct net_config nc = {cert, key, 0, 0, 0, 0};
+		snprintf(cert, sizeof cert, "%s/kiosk.pem", pki);
+		snprintf(key, sizeof key, "%s/kiosk.key", pki);
+		if (net_pin_of_file(path_pin(), pin) != ISO_OK || net_new(&nc, &net) != ISO_OK) {
+			fprintf(stderr, "%s : clé du serveur ou identité du poste illisibles\n", pki);
+			return 2;
+		}
+	}
 	login = post(reg, "/login",
 		     json_pack("{s:s, s:s, s:s}", "identifier", argv[3], "verifier", verifier,
 			       "answer", argv[4]),
@@ -242,6 +211,6 @@ int main(int argc, char **argv)
 	json_decref(login);
 	OPENSSL_cleanse(cred, sizeof cred);
 	OPENSSL_cleanse(verifier, sizeof verifier);
-	curl_global_cleanup();
+	net_free(net);
 	return rc;
 }
