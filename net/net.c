@@ -169,7 +169,7 @@ static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-enum attempt { ANSWERED, RETRY, PIN, FATAL };
+enum attempt { ANSWERED, RETRY, PIN, FATAL, IDENTITY };
 
 /* One attempt at one address. */
 static enum attempt attempt(struct net *n, int slot, const struct net_endpoint *e,
@@ -216,6 +216,8 @@ static enum attempt attempt(struct net *n, int slot, const struct net_endpoint *
 	curl_slist_free_all(hdr);
 	if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
 		out = PIN;
+	} else if (rc == CURLE_SSL_CERTPROBLEM) {
+		out = IDENTITY; /* the kiosk's own certificate or key: no retry mends it */
 	} else if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 		if (status >= 500)
@@ -269,6 +271,10 @@ enum iso_err net_request(struct net *n, struct net_server *s, const char *method
 		}
 		if (a == FATAL) {
 			err = ISO_E_SERVER_ANSWER;
+			break;
+		}
+		if (a == IDENTITY) {
+			err = ISO_E_CONFIG;
 			break;
 		}
 		/* two tries at an address, then the other one */

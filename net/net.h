@@ -61,7 +61,8 @@ void net_answer_clear(struct net_answer *a);
  * ISO_OK (the caller reads "error" for a refusal, see net_refusal). A 5xx,
  * a timeout or a failed connection is tried again, the same bytes, on the
  * same address then the other, until the deadline: ISO_E_NETWORK then.
- * ISO_E_PIN_MISMATCH at once for a key that is not the pinned one.
+ * ISO_E_PIN_MISMATCH at once for a key that is not the pinned one;
+ * ISO_E_CONFIG at once when the kiosk's certificate or key is unusable.
  * ISO_E_SERVER_ANSWER for an answer that is not a JSON object. */
 enum iso_err net_request(struct net *n, struct net_server *s, const char *method,
 			 const char *path, json_t *body, struct net_answer *ret);

@@ -237,6 +237,18 @@ int main(int argc, char **argv)
 	s = server("urn", p_plain, pin, 0, NULL);
 	CHECK_ERR(net_request(n, &s, "GET", "/status", NULL, &a), ISO_E_SERVER_ANSWER);
 	net_answer_clear(&a);
+	/* the kiosk's own identity unusable: said at once, not retried */
+	{
+		struct net *n2 = NULL;
+		struct net_config bad = nc;
+		bad.client_cert = path_of("%s/server-ca.srl", fx);
+		CHECK_ERR(net_new(&bad, &n2), ISO_OK);
+		s = server("registry", p_primary, pin, 0, NULL);
+		CHECK_ERR(net_request(n2, &s, "GET", "/status", NULL, &a), ISO_E_CONFIG);
+		CHECK(a.attempts == 1);
+		net_answer_clear(&a);
+		net_free(n2);
+	}
 	/* the protocol's refusals, by name */
 	s = server("registry", p_primary, pin, 0, NULL);
 	CHECK_ERR(net_request(n, &s, "POST", "/voted", NULL, &a), ISO_OK);

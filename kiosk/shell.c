@@ -1,0 +1,257 @@
+/* The kiosk's shell (see shell.h). */
+#include "shell.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ballot.h"
+
+struct shell {
+	const struct operation *op;
+	struct net *net;
+	enum iso_lang lang;
+	struct net_server registry;
+	struct net_server *urns; /* per poll of op, with their failover state */
+};
+
+enum iso_err shell_new(const struct operation *op, const struct net_config *nc,
+		       enum iso_lang lang, struct shell **ret)
+{
+	struct shell *sh = calloc(1, sizeof *sh);
+	enum iso_err err;
+	if (sh == NULL || (sh->urns = calloc(op->npolls, sizeof *sh->urns)) == NULL) {
+		free(sh);
+		return ISO_E_NOMEM;
+	}
+	if ((err = net_new(nc, &sh->net)) != ISO_OK) {
+		free(sh->urns);
+		free(sh);
+		return err;
+	}
+	sh->op = op;
+	sh->lang = lang;
+	sh->registry = op->registry;
+	for (size_t i = 0; i < op->npolls; i++)
+		sh->urns[i] = op->polls[i].urn;
+	*ret = sh;
+	return ISO_OK;
+}
+
+void shell_free(struct shell *sh)
+{
+	if (sh == NULL)
+		return;
+	net_free(sh->net);
+	free(sh->urns);
+	free(sh);
+}
+
+void shell_set_lang(struct shell *sh, enum iso_lang lang)
+{
+	sh->lang = lang;
+}
+
+static int poll_index(const struct shell *sh, const char *uuid)
+{
+	for (size_t i = 0; uuid != NULL && i < sh->op->npolls; i++)
+		if (strcmp(sh->op->polls[i].uuid, uuid) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A request and its outcome: ISO_OK for a 2xx, else the protocol's error
+ * with the server's message in the shell's language. */
+static enum iso_err call(struct shell *sh, struct net_server *srv, const char *path, json_t *body,
+			 struct net_answer *a, const char **ret_message, int64_t *ret_retry)
+{
+	enum iso_err err = net_request(sh->net, srv, "POST", path, body, a);
+	*ret_message = NULL;
+	if (err != ISO_OK)
+		return err;
+	if ((err = net_refusal(a)) != ISO_OK) {
+		*ret_message = json_string_value(
+			json_object_get(a->body, sh->lang == ISO_LANG_EN ? "en" : "fr"));
+		if (ret_retry != NULL)
+			*ret_retry = json_integer_value(json_object_get(a->body, "retry_after"));
+	}
+	return err;
+}
+
+static enum session_poll_state state_of(const char *s)
+{
+	if (s != NULL && strcmp(s, "voted") == 0)
+		return POLL_VOTED;
+	if (s != NULL && strcmp(s, "pending") == 0)
+		return POLL_PENDING;
+	return POLL_TO_VOTE;
+}
+
+static void do_login(struct shell *sh, struct session *s)
+{
+	struct net_answer a;
+	const char *msg, *uuids[SESSION_POLLS_MAX], *names[SESSION_POLLS_MAX];
+	enum session_poll_state states[SESSION_POLLS_MAX];
+	struct session_login_result r = {NULL, NULL, 0, uuids, names, states};
+	int64_t retry = 0;
+	json_t *p;
+	size_t i;
+	enum iso_err err = call(sh, &sh->registry, "/login",
+				json_pack("{s:s, s:s, s:s}", "identifier", s->identifier,
+					  "verifier", s->verifier, "answer", s->answer),
+				&a, &msg, &retry);
+	if (err == ISO_OK) {
+		r.token = json_string_value(json_object_get(a.body, "session"));
+		r.name = json_string_value(json_object_get(a.body, "name"));
+		/* the polls this kiosk can show; another is the staff's matter */
+		json_array_foreach(json_object_get(a.body, "polls"), i, p)
+		{
+			int k = poll_index(sh, json_string_value(json_object_get(p, "poll")));
+			if (k < 0 || r.npolls == SESSION_POLLS_MAX)
+				continue;
+			uuids[r.npolls] = sh->op->polls[k].uuid;
+			names[r.npolls] = sh->op->polls[k].name;
+			states[r.npolls++] =
+				state_of(json_string_value(json_object_get(p, "state")));
+		}
+		if (r.token == NULL || !json_is_array(json_object_get(a.body, "polls")))
+			err = ISO_E_SERVER_ANSWER;
+	}
+	session_done_login(s, err, &r, retry, msg);
+	net_answer_clear(&a);
+	for (i = 0; err == ISO_OK && i < s->npolls; i++) {
+		const struct operation_poll *op = operation_poll(sh->op, s->polls[i].uuid);
+		session_poll_lists(s, i, op->nlists, op->election->questions[0].blank);
+	}
+}
+
+static void do_validate(struct shell *sh, struct session *s)
+{
+	struct net_answer a;
+	const char *msg;
+	int64_t retry = 0;
+	char *ticket = NULL;
+	enum iso_err err = call(sh, &sh->registry, "/validate",
+				json_pack("{s:s, s:s, s:s}", "session", s->token, "verifier",
+					  s->verifier, "poll", s->polls[s->current].uuid),
+				&a, &msg, &retry);
+	if (err == ISO_OK &&
+	    (ticket = json_dumps(json_object_get(a.body, "ticket"), JSON_COMPACT)) == NULL)
+		err = ISO_E_SERVER_ANSWER;
+	session_done_validate(s, err, ticket, retry, msg);
+	if (ticket != NULL) {
+		OPENSSL_cleanse(ticket, strlen(ticket));
+		free(ticket);
+	}
+	net_answer_clear(&a);
+}
+
+static void do_encrypt(struct shell *sh, struct session *s)
+{
+	const struct operation_poll *p = operation_poll(sh->op, s->polls[s->current].uuid);
+	struct iso_plaintext pt = {0};
+	struct iso_where where;
+	char text[4 * SESSION_CHOICES_MAX + 16], tracker[ISO_B64_HASH_LEN + 1];
+	char *ballot = NULL;
+	size_t len = 0;
+	enum iso_err err = ISO_E_INVALID_ARG;
+	if (p != NULL && session_plaintext(s, text, sizeof text) &&
+	    (err = iso_plaintext_parse(p->election, text, strlen(text), &pt, &where)) == ISO_OK &&
+	    (err = iso_ballot_encrypt(p->election, s->credential, &pt, 0, &ballot, &len)) ==
+		    ISO_OK)
+		iso_ballot_tracker(ballot, len, tracker);
+	OPENSSL_cleanse(text, sizeof text);
+	iso_plaintext_wipe(&pt);
+	session_done_encrypt(s, err, ballot, tracker);
+	free(ballot);
+}
+
+static void do_submit(struct shell *sh, struct session *s)
+{
+	int k = poll_index(sh, s->polls[s->current].uuid);
+	struct session_poll *sp = &s->polls[s->current];
+	struct net_answer a = {0};
+	const char *msg = NULL;
+	char *receipt = NULL;
+	int64_t time = 0;
+	enum iso_err err = ISO_E_INVALID_ARG;
+	json_t *ticket = s->ticket != NULL ? json_loads(s->ticket, 0, NULL) : NULL;
+	if (k >= 0 && ticket != NULL && s->ballot != NULL)
+		err = call(sh, &sh->urns[k], "/ballot",
+			   json_pack("{s:s, s:o}", "ballot", s->ballot, "ticket", ticket), &a, &msg,
+			   NULL);
+	else
+		json_decref(ticket);
+	if (err == ISO_OK) {
+		json_t *r = json_object_get(a.body, "receipt"),
+		       *pl = json_object_get(r, "payload");
+		const char *poll = json_string_value(json_object_get(pl, "poll")),
+			   *tracker = json_string_value(json_object_get(pl, "tracker"));
+		/* the receipt must name this poll and this very ballot */
+		if (poll == NULL || tracker == NULL || strcmp(poll, sp->uuid) != 0 ||
+		    strcmp(tracker, sp->tracker) != 0 ||
+		    !json_is_integer(json_object_get(pl, "time")) ||
+		    (receipt = json_dumps(r, JSON_COMPACT)) == NULL)
+			err = ISO_E_BAD_RECEIPT;
+		else
+			time = json_integer_value(json_object_get(pl, "time"));
+	}
+	session_done_submit(s, err, receipt, time, msg);
+	free(receipt);
+	net_answer_clear(&a);
+}
+
+static void do_confirm(struct shell *sh, struct session *s)
+{
+	struct net_answer a;
+	const char *msg;
+	json_t *r = s->receipt != NULL ? json_loads(s->receipt, 0, NULL) : NULL;
+	enum iso_err err = r == NULL ? ISO_E_INVALID_ARG
+				     : call(sh, &sh->registry, "/confirm",
+					    json_pack("{s:s, s:s, s:o}", "session", s->token, "poll",
+						      s->polls[s->current].uuid, "receipt", r),
+					    &a, &msg, NULL);
+	if (r == NULL) {
+		memset(&a, 0, sizeof a);
+		msg = NULL;
+	}
+	session_done_confirm(s, err, msg);
+	net_answer_clear(&a);
+}
+
+static void do_logout(struct shell *sh, struct session *s)
+{
+	struct net_answer a;
+	/* whatever the answer: the session ends here (the registry's expires) */
+	net_request(sh->net, &sh->registry, "POST", "/logout",
+		    json_pack("{s:s}", "session", s->token), &a);
+	net_answer_clear(&a);
+	session_done_logout(s);
+}
+
+void shell_perform(struct shell *sh, struct session *s)
+{
+	switch (s->action) {
+	case ACTION_LOGIN:
+		do_login(sh, s);
+		break;
+	case ACTION_VALIDATE:
+		do_validate(sh, s);
+		break;
+	case ACTION_ENCRYPT:
+		do_encrypt(sh, s);
+		break;
+	case ACTION_SUBMIT:
+		do_submit(sh, s);
+		break;
+	case ACTION_CONFIRM:
+		do_confirm(sh, s);
+		break;
+	case ACTION_LOGOUT:
+		do_logout(sh, s);
+		break;
+	case ACTION_NONE:
+		break;
+	}
+}
