@@ -1,0 +1,415 @@
+/* The kiosk's screens (see screens.h). A screen is a page: a title, a
+ * text, a notice when there is one, its content, and a row of buttons at
+ * the bottom (back on the left, the way on at the right). */
+#include "screens.h"
+
+#include <qrencode.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct page {
+	struct ui *u;
+	const struct screen_view *v;
+	struct screen_layout *l;
+	SDL_Rect content; /* what is left between the text and the buttons */
+};
+
+static void target(struct page *pg, SDL_Rect box, int id)
+{
+	if (pg->l->n < SCREEN_TARGETS_MAX)
+		pg->l->t[pg->l->n++] = (struct target){box, id};
+}
+
+static const char *T(const struct page *pg, enum msg m)
+{
+	return tr(pg->v->lang, m);
+}
+
+/* Title, text and notice from the top; the content box below them. */
+static void page_begin(struct page *pg, const char *title, const char *text, const char *notice)
+{
+	struct ui *u = pg->u;
+	int m = u->m.margin_px, y = m, w = u->w - 2 * m;
+	ui_clear(u);
+	y += ui_text(u, u->title, title, m, y, w, u->p->text, false) + u->m.gap_px;
+	if (text != NULL)
+		y += ui_text(u, u->body, text, m, y, w, u->p->text, false) + u->m.gap_px;
+	if (notice != NULL && notice[0] != '\0') {
+		int pad = u->m.gap_px, h = ui_text(u, u->bold, notice, 0, 0, w - 2 * pad, u->p->text,
+						   true);
+		SDL_Rect box = {m, y, w, h + 2 * pad};
+		ui_fill(u, box, u->p->alert);
+		ui_text(u, u->bold, notice, m + pad, y + pad, w - 2 * pad, u->p->alert_text, false);
+		y += box.h + u->m.gap_px;
+	}
+	pg->content = (SDL_Rect){m, y, w, u->h - y - m - u->m.target_px - 2 * u->m.gap_px};
+}
+
+/* The bottom row: back (or nothing) at the left, the way on at the right. */
+static void page_buttons(struct page *pg, int back_id, enum msg back, int main_id, enum msg main,
+			 enum ui_button_kind kind)
+{
+	struct ui *u = pg->u;
+	int m = u->m.margin_px, h = u->m.target_px, y = u->h - m - h, bw = (u->w - 2 * m - u->m.gap_px * 4) / 2;
+	if (back_id != 0) {
+		SDL_Rect b = {m, y, bw, h};
+		ui_button(u, b, T(pg, back), UI_BUTTON_SECOND, pg->v->focus == back_id);
+		target(pg, b, back_id);
+	}
+	if (main_id != 0) {
+		SDL_Rect b = {u->w - m - bw, y, bw, h};
+		ui_button(u, b, T(pg, main), kind, pg->v->focus == main_id);
+		target(pg, b, main_id);
+	}
+}
+
+/* ---- each screen ---- */
+
+static void welcome(struct page *pg)
+{
+	struct ui *u = pg->u;
+	SDL_Rect c;
+	int h = u->m.target_px, gap = u->m.gap_px * 2, bw;
+	static const int ids[4] = {ID_LANGUAGE, ID_TEXT_SIZE, ID_CONTRAST, ID_AUDIO};
+	static const enum msg labels[4] = {MSG_LANGUAGE, MSG_TEXT_SIZE, MSG_CONTRAST, MSG_AUDIO};
+	page_begin(pg, T(pg, MSG_WELCOME_TITLE), T(pg, MSG_WELCOME_TEXT), NULL);
+	c = pg->content;
+	bw = (c.w - gap) / 2;
+	for (int i = 0; i < 4; i++) {
+		SDL_Rect b = {c.x + (i % 2) * (bw + gap), c.y + (i / 2) * (h + gap), bw, h};
+		ui_button(u, b, T(pg, labels[i]), UI_BUTTON_SECOND, pg->v->focus == ids[i]);
+		target(pg, b, ids[i]);
+	}
+	page_buttons(pg, 0, MSG_BACK, ID_START, MSG_START, UI_BUTTON_MAIN);
+}
+
+/* a labelled text field */
+static int field(struct page *pg, int y, enum msg label, enum msg hint, const char *value, int id)
+{
+	struct ui *u = pg->u;
+	SDL_Rect c = pg->content, box;
+	int used = ui_text(u, u->bold, T(pg, label), c.x, y, c.w, u->p->text, false);
+	box = (SDL_Rect){c.x, y + used, c.w, u->m.target_px};
+	ui_fill(u, box, u->p->background);
+	ui_frame(u, box, pg->v->focus == id ? u->m.gap_px : 2, u->p->text);
+	ui_text(u, u->body, value, box.x + u->m.gap_px * 2,
+		box.y + (box.h - TTF_FontLineSkip(u->body)) / 2, box.w - 4 * u->m.gap_px, u->p->text,
+		false);
+	target(pg, box, id);
+	used += box.h;
+	if (hint != MSG__COUNT)
+		used += ui_text(u, u->body, T(pg, hint), c.x, y + used, c.w, u->p->muted, false);
+	return used + u->m.gap_px;
+}
+
+static const char *notice_text(const struct page *pg, enum session_notice n)
+{
+	switch (n) {
+	case NOTICE_OVERVOTE:
+		return T(pg, MSG_NOTICE_OVERVOTE);
+	case NOTICE_NO_CHOICE:
+		return T(pg, MSG_NOTICE_NO_CHOICE);
+	case NOTICE_BAD_PASSWORD:
+		return T(pg, MSG_NOTICE_BAD_PASSWORD);
+	case NOTICE_EMPTY_FIELD:
+		return T(pg, MSG_NOTICE_EMPTY);
+	default:
+		return NULL;
+	}
+}
+
+static void dots(char *buf, size_t size, int n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && k + 4 < size; i++) {
+		memcpy(buf + k, "●", 3); /* U+25CF */
+		k += 3;
+		if (i % 3 == 2 && i + 1 < n && k + 2 < size)
+			buf[k++] = '-';
+	}
+	buf[k] = '\0';
+}
+
+static void identify(struct page *pg, const struct session *s)
+{
+	char pw[128];
+	int y;
+	page_begin(pg, T(pg, MSG_IDENTIFY_TITLE), NULL, notice_text(pg, s->notice));
+	y = pg->content.y;
+	dots(pw, sizeof pw, pg->v->password_len);
+	y += field(pg, y, MSG_IDENTIFIER, MSG__COUNT, pg->v->identifier ? pg->v->identifier : "",
+		   ID_FIELD_IDENTIFIER);
+	y += field(pg, y, MSG_PASSWORD, MSG_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
+	field(pg, y, MSG_ANSWER, MSG_ANSWER_HINT, pg->v->answer ? pg->v->answer : "",
+	      ID_FIELD_ANSWER);
+	page_buttons(pg, ID_BACK, MSG_BACK, ID_LOG_IN, MSG_LOG_IN, UI_BUTTON_MAIN);
+}
+
+static void polls(struct page *pg, const struct session *s)
+{
+	struct ui *u = pg->u;
+	char title[SESSION_NAME_MAX + 64];
+	SDL_Rect c;
+	int h, gap = u->m.gap_px * 2;
+	snprintf(title, sizeof title, "%s — %s", T(pg, MSG_POLLS_TITLE), s->name);
+	page_begin(pg, title, T(pg, MSG_POLLS_TEXT), NULL);
+	c = pg->content;
+	/* each poll as tall as its words need, and at least a target */
+	h = u->m.target_px;
+	for (size_t i = 0; i < s->npolls; i++) {
+		int need = ui_tile_height(u, c.w, s->polls[i].name, T(pg, MSG_TO_VOTE), false);
+		if (need > h)
+			h = need;
+	}
+	if (s->npolls > 0 && h * (int)s->npolls + gap * ((int)s->npolls - 1) > c.h)
+		pg->l->overflow = true;
+	for (size_t i = 0; i < s->npolls; i++) {
+		SDL_Rect b = {c.x, c.y + (int)i * (h + gap), c.w, h};
+		bool voted = s->polls[i].state == POLL_VOTED;
+		ui_tile(u, b, s->polls[i].name, T(pg, voted ? MSG_VOTED : MSG_TO_VOTE), false, voted,
+			pg->v->focus == ID_POLL + (int)i);
+		if (!voted)
+			target(pg, b, ID_POLL + (int)i);
+	}
+	page_buttons(pg, 0, MSG_BACK, ID_FINISH, MSG_FINISH, UI_BUTTON_SECOND);
+}
+
+/* The candidates of a list on one line, shortened. */
+static void candidates_line(const struct operation_list *l, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->ncandidates && n + 8 < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", l->candidates[i]);
+}
+
+/* A tile's words for choice k of a poll (0 blank, 1.. lists). */
+static void tile_words(const struct page *pg, const struct operation_poll *p, int choice,
+		       bool with_candidates, char *title, size_t tsize, char *line, size_t lsize)
+{
+	if (choice == 0) {
+		snprintf(title, tsize, "%s", T(pg, MSG_BLANK));
+		snprintf(line, lsize, "%s", T(pg, MSG_BLANK_LINE));
+		return;
+	}
+	snprintf(title, tsize, "%s — %s", p->lists[choice - 1].acronym, p->lists[choice - 1].name);
+	if (with_candidates)
+		candidates_line(&p->lists[choice - 1], line, lsize);
+	else
+		line[0] = '\0';
+}
+
+static void choose(struct page *pg, const struct session *s)
+{
+	struct ui *u = pg->u;
+	const struct session_poll *sp = &s->polls[s->current];
+	const struct operation_poll *p = operation_poll(pg->v->op, sp->uuid);
+	int n = (int)sp->nlists + (sp->blank ? 1 : 0), gap = u->m.gap_px * 2, cols = 1, rows = 1,
+	    tw = 0, th = 0, level, need = 0;
+	char line[512], title[512];
+	bool fits = false;
+	SDL_Rect c;
+	page_begin(pg, sp->name, T(pg, MSG_CHOOSE_TEXT), notice_text(pg, s->notice));
+	c = pg->content;
+	if (p == NULL || n == 0)
+		return;
+	/* R-D11-SCREEN: every list and the blank vote on this one screen.
+	 * The largest words that fit: titles with the candidates, then bold
+	 * titles with them, then bold titles alone (the candidates open from
+	 * the list); for each, the fewest columns whose tiles hold the words. */
+	for (level = 0; level < 3 && !fits; level++)
+		for (cols = 1; cols <= n && !fits; cols++) {
+			need = 0;
+			rows = (n + cols - 1) / cols;
+			tw = (c.w - gap * (cols - 1)) / cols;
+			th = (c.h - gap * (rows - 1)) / rows;
+			for (int i = 0; i < n; i++) {
+				int h;
+				tile_words(pg, p, sp->blank ? i : i + 1, level < 2, title, sizeof title,
+					   line, sizeof line);
+				h = ui_tile_height(u, tw, title, line[0] ? line : NULL, level > 0);
+				if (h > need)
+					need = h;
+			}
+			fits = th >= need && th >= u->m.target_px && tw >= u->m.target_px;
+		}
+	if (!fits)
+		pg->l->overflow = true;
+	level--;
+	cols--;
+	/* no taller than needed, nor than three targets, so the eye finds them */
+	if (th > u->m.target_px * 3 && th > need)
+		th = need > u->m.target_px * 3 ? need : u->m.target_px * 3;
+	for (int i = 0; i < n; i++) {
+		int choice = sp->blank ? i : i + 1;
+		SDL_Rect b = {c.x + (i % cols) * (tw + gap), c.y + (i / cols) * (th + gap), tw, th};
+		tile_words(pg, p, choice, level < 2, title, sizeof title, line, sizeof line);
+		ui_tile(u, b, title, line[0] ? line : NULL, level > 0, sp->choice == choice,
+			pg->v->focus == ID_CHOICE + choice);
+		target(pg, b, ID_CHOICE + choice);
+	}
+	page_buttons(pg, ID_BACK, MSG_BACK, ID_TO_REVIEW, MSG_TO_REVIEW, UI_BUTTON_MAIN);
+}
+
+static void review(struct page *pg, const struct session *s)
+{
+	struct ui *u = pg->u;
+	const struct session_poll *sp = &s->polls[s->current];
+	const struct operation_poll *p = operation_poll(pg->v->op, sp->uuid);
+	char title[512], line[512];
+	SDL_Rect c;
+	page_begin(pg, T(pg, MSG_REVIEW_TITLE), T(pg, MSG_REVIEW_TEXT), NULL);
+	c = pg->content;
+	c.h = c.h < u->m.target_px * 3 ? c.h : u->m.target_px * 3;
+	if (sp->choice == 0 || p == NULL) {
+		ui_tile(u, c, T(pg, MSG_BLANK), T(pg, MSG_REVIEW_BLANK), false, true, false);
+	} else {
+		const struct operation_list *l = &p->lists[sp->choice - 1];
+		snprintf(title, sizeof title, "%s — %s", l->acronym, l->name);
+		candidates_line(l, line, sizeof line);
+		ui_tile(u, c, title, line, false, true, false);
+	}
+	page_buttons(pg, ID_CHANGE, MSG_CHANGE, ID_CONFIRM, MSG_CONFIRM, UI_BUTTON_MAIN);
+}
+
+static void validate(struct page *pg, const struct session *s)
+{
+	char pw[128];
+	dots(pw, sizeof pw, pg->v->password_len);
+	page_begin(pg, T(pg, MSG_VALIDATE_TITLE), T(pg, MSG_VALIDATE_TEXT),
+		   notice_text(pg, s->notice));
+	field(pg, pg->content.y, MSG_PASSWORD, MSG_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
+	page_buttons(pg, ID_BACK, MSG_BACK, ID_VALIDATE, MSG_VALIDATE, UI_BUTTON_MAIN);
+}
+
+static void qr(struct ui *u, const char *text, SDL_Rect box)
+{
+	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	int side, mod, x0, y0;
+	if (q == NULL)
+		return;
+	side = q->width + 8; /* a quiet zone of four modules */
+	mod = (box.w < box.h ? box.w : box.h) / side;
+	if (mod < 1)
+		mod = 1;
+	x0 = box.x + (box.w - side * mod) / 2 + 4 * mod;
+	y0 = box.y + 4 * mod;
+	/* always dark on light, whatever the theme: scanners expect it */
+	ui_fill(u, (SDL_Rect){x0 - 4 * mod, y0 - 4 * mod, side * mod, side * mod},
+		(struct ui_color){255, 255, 255});
+	for (int y = 0; y < q->width; y++)
+		for (int x = 0; x < q->width; x++)
+			if (q->data[y * q->width + x] & 1)
+				ui_fill(u, (SDL_Rect){x0 + x * mod, y0 + y * mod, mod, mod},
+					(struct ui_color){0, 0, 0});
+	QRcode_free(q);
+}
+
+static void receipt(struct page *pg, const struct session *s)
+{
+	struct ui *u = pg->u;
+	const struct session_poll *sp = &s->polls[s->current >= 0 ? s->current : 0];
+	char when[64], text[256];
+	struct tm tm;
+	time_t t = (time_t)sp->receipt_time;
+	SDL_Rect c;
+	int y, half;
+	page_begin(pg, T(pg, MSG_RECEIPT_TITLE), T(pg, MSG_RECEIPT_TEXT), NULL);
+	c = pg->content;
+	half = c.w / 2;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S UTC", &tm);
+	y = c.y;
+	y += ui_text(u, u->bold, sp->name, c.x, y, half, u->p->text, false);
+	y += ui_text(u, u->body, T(pg, MSG_RECEIPT_TRACKER), c.x, y, half, u->p->text, false);
+	y += ui_text(u, u->title, sp->tracker, c.x, y, half - u->m.gap_px, u->p->text, false);
+	snprintf(text, sizeof text, "%s %s", T(pg, MSG_RECEIPT_TIME), when);
+	ui_text(u, u->body, text, c.x, y + u->m.gap_px, half, u->p->text, false);
+	snprintf(text, sizeof text, "%s %s %lld", sp->uuid, sp->tracker, (long long)sp->receipt_time);
+	qr(u, text, (SDL_Rect){c.x + half, c.y, half, c.h});
+	page_buttons(pg, 0, MSG_BACK, ID_CONTINUE, MSG_CONTINUE, UI_BUTTON_MAIN);
+}
+
+static void problem(struct page *pg, const struct session *s)
+{
+	static const enum msg msgs[] = {
+		[PROBLEM_NONE] = MSG_PROBLEM_OTHER,	      [PROBLEM_LOGIN] = MSG_PROBLEM_LOGIN,
+		[PROBLEM_LOCKED] = MSG_PROBLEM_LOCKED,	      [PROBLEM_CLOSED] = MSG_PROBLEM_CLOSED,
+		[PROBLEM_SUSPENDED] = MSG_PROBLEM_SUSPENDED,  [PROBLEM_ALREADY_VOTED] = MSG_PROBLEM_ALREADY_VOTED,
+		[PROBLEM_NETWORK] = MSG_PROBLEM_NETWORK,      [PROBLEM_SECURITY] = MSG_PROBLEM_SECURITY,
+		[PROBLEM_PASSWORD] = MSG_PROBLEM_PASSWORD,    [PROBLEM_OTHER] = MSG_PROBLEM_OTHER,
+	};
+	char text[512];
+	if (s->problem == PROBLEM_LOCKED)
+		tr_n(pg->v->lang, MSG_PROBLEM_LOCKED, (long long)s->retry_after, text, sizeof text);
+	else if (s->problem == PROBLEM_OTHER && s->problem_text[0] != '\0')
+		snprintf(text, sizeof text, "%s %s", T(pg, MSG_PROBLEM_OTHER), s->problem_text);
+	else
+		snprintf(text, sizeof text, "%s", T(pg, msgs[s->problem]));
+	page_begin(pg, text, NULL, NULL);
+	if (s->problem == PROBLEM_NETWORK && s->failed_action != ACTION_NONE)
+		page_buttons(pg, ID_BACK, MSG_BACK, ID_RETRY, MSG_RETRY, UI_BUTTON_ALERT);
+	else
+		page_buttons(pg, 0, MSG_BACK, ID_BACK, MSG_CONTINUE, UI_BUTTON_ALERT);
+}
+
+void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,
+		 struct screen_layout *out)
+{
+	struct page pg = {u, v, out, {0, 0, 0, 0}};
+	char text[512];
+	memset(out, 0, sizeof *out);
+	switch (s->screen) {
+	case SCREEN_WELCOME:
+		welcome(&pg);
+		break;
+	case SCREEN_IDENTIFY:
+		identify(&pg, s);
+		break;
+	case SCREEN_POLLS:
+		polls(&pg, s);
+		break;
+	case SCREEN_CHOOSE:
+		choose(&pg, s);
+		break;
+	case SCREEN_REVIEW:
+		review(&pg, s);
+		break;
+	case SCREEN_VALIDATE:
+		validate(&pg, s);
+		break;
+	case SCREEN_WORKING:
+		page_begin(&pg, tr(v->lang, MSG_WORKING), tr(v->lang, MSG_WORKING_TEXT), NULL);
+		break;
+	case SCREEN_RECEIPT:
+		receipt(&pg, s);
+		break;
+	case SCREEN_ERROR:
+		problem(&pg, s);
+		break;
+	case SCREEN_STILL_THERE:
+		tr_n(v->lang, MSG_STILL_THERE_TEXT, v->countdown, text, sizeof text);
+		page_begin(&pg, tr(v->lang, MSG_STILL_THERE_TITLE), text, NULL);
+		page_buttons(&pg, 0, MSG_BACK, ID_YES, MSG_YES, UI_BUTTON_MAIN);
+		break;
+	case SCREEN_PAUSED:
+		page_begin(&pg, tr(v->lang, MSG_PAUSED_TITLE), tr(v->lang, MSG_PAUSED_TEXT), NULL);
+		break;
+	case SCREEN_END:
+		page_begin(&pg, tr(v->lang, MSG_END_TITLE), tr(v->lang, MSG_END_TEXT), NULL);
+		page_buttons(&pg, 0, MSG_BACK, ID_CONTINUE, MSG_CONTINUE, UI_BUTTON_MAIN);
+		break;
+	}
+}
+
+int screen_hit(const struct screen_layout *l, int x, int y)
+{
+	for (int i = 0; i < l->n; i++) {
+		const SDL_Rect *b = &l->t[i].box;
+		if (x >= b->x && x < b->x + b->w && y >= b->y && y < b->y + b->h)
+			return l->t[i].id;
+	}
+	return 0;
+}

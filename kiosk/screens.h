@@ -1,0 +1,70 @@
+/* The kiosk's screens: each session screen drawn with ui/ from the session,
+ * the operation and the voter's settings, and the places a touch or the
+ * focus can land (targets), so that touch, keyboard and switches share one
+ * focus model. Every list of a poll and the blank vote are on one screen,
+ * never scrolled (R-D11-SCREEN): screen_draw says when they cannot fit. */
+#ifndef ISOLOIR_KIOSK_SCREENS_H
+#define ISOLOIR_KIOSK_SCREENS_H
+
+#include <stdbool.h>
+
+#include "draw.h"
+#include "operation.h"
+#include "session.h"
+#include "strings.h"
+
+/* What a target does when activated. */
+enum target_id {
+	ID_START = 1,
+	ID_LANGUAGE,
+	ID_TEXT_SIZE,
+	ID_CONTRAST,
+	ID_AUDIO,
+	ID_FIELD_IDENTIFIER,
+	ID_FIELD_PASSWORD,
+	ID_FIELD_ANSWER,
+	ID_LOG_IN,
+	ID_BACK,
+	ID_FINISH,
+	ID_TO_REVIEW,
+	ID_CHANGE,
+	ID_CONFIRM,
+	ID_VALIDATE,
+	ID_CONTINUE,
+	ID_YES,
+	ID_RETRY,
+	ID_POLL = 100,  /* + poll index */
+	ID_CHOICE = 200 /* + choice (0 blank, 1.. lists) */
+};
+
+#define SCREEN_TARGETS_MAX 96
+
+struct target {
+	SDL_Rect box;
+	int id;
+};
+
+struct screen_layout {
+	struct target t[SCREEN_TARGETS_MAX];
+	int n;
+	bool overflow; /* the lists did not fit on one screen */
+};
+
+/* What is shown beyond the session: the settings, the focus, the text
+ * typed in the fields (the password only as its count of characters). */
+struct screen_view {
+	enum iso_lang lang;
+	bool audio;
+	int focus;                 /* a target id, or 0 */
+	const char *identifier, *answer;
+	int password_len;          /* shown as dots */
+	int countdown;             /* seconds left on "still there?" */
+	const struct operation *op;
+};
+
+void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,
+		 struct screen_layout *out);
+/* The target under a point, or 0. */
+int screen_hit(const struct screen_layout *l, int x, int y);
+
+#endif

@@ -1,0 +1,81 @@
+/* The kiosk's words, French (default) and English, one entry per message.
+ * French typography: a narrow no-break space (U+202F) before « : ; ! ? »
+ * and inside guillemets, typographic apostrophes, accents on capitals. */
+#ifndef ISOLOIR_KIOSK_STRINGS_H
+#define ISOLOIR_KIOSK_STRINGS_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+enum msg {
+	MSG_WELCOME_TITLE,
+	MSG_WELCOME_TEXT,
+	MSG_START,
+	MSG_LANGUAGE,
+	MSG_TEXT_SIZE,
+	MSG_CONTRAST,
+	MSG_AUDIO,
+	MSG_IDENTIFY_TITLE,
+	MSG_IDENTIFIER,
+	MSG_PASSWORD,
+	MSG_PASSWORD_HINT,
+	MSG_ANSWER,
+	MSG_ANSWER_HINT,
+	MSG_LOG_IN,
+	MSG_BACK,
+	MSG_POLLS_TITLE,
+	MSG_POLLS_TEXT,
+	MSG_TO_VOTE,
+	MSG_VOTED,
+	MSG_FINISH,
+	MSG_CHOOSE_TEXT,
+	MSG_BLANK,
+	MSG_BLANK_LINE,
+	MSG_TO_REVIEW,
+	MSG_REVIEW_TITLE,
+	MSG_REVIEW_TEXT,
+	MSG_REVIEW_BLANK,
+	MSG_CHANGE,
+	MSG_CONFIRM,
+	MSG_VALIDATE_TITLE,
+	MSG_VALIDATE_TEXT,
+	MSG_VALIDATE,
+	MSG_WORKING,
+	MSG_WORKING_TEXT,
+	MSG_RECEIPT_TITLE,
+	MSG_RECEIPT_TEXT,
+	MSG_RECEIPT_TRACKER,
+	MSG_RECEIPT_TIME,
+	MSG_CONTINUE,
+	MSG_STILL_THERE_TITLE,
+	MSG_STILL_THERE_TEXT,
+	MSG_YES,
+	MSG_PAUSED_TITLE,
+	MSG_PAUSED_TEXT,
+	MSG_END_TITLE,
+	MSG_END_TEXT,
+	MSG_NOTICE_OVERVOTE,
+	MSG_NOTICE_NO_CHOICE,
+	MSG_NOTICE_BAD_PASSWORD,
+	MSG_NOTICE_EMPTY,
+	MSG_PROBLEM_LOGIN,
+	MSG_PROBLEM_LOCKED,
+	MSG_PROBLEM_CLOSED,
+	MSG_PROBLEM_SUSPENDED,
+	MSG_PROBLEM_ALREADY_VOTED,
+	MSG_PROBLEM_NETWORK,
+	MSG_PROBLEM_SECURITY,
+	MSG_PROBLEM_PASSWORD,
+	MSG_PROBLEM_OTHER,
+	MSG_RETRY,
+	MSG_CALL_STAFF,
+	MSG__COUNT
+};
+
+/* Never NULL. */
+const char *tr(enum iso_lang lang, enum msg m);
+/* A message with its number ("{n}" in the text) into buf. */
+void tr_n(enum iso_lang lang, enum msg m, long long n, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,213 @@
+/* Screenshots of every screen of the kiosk, rendered headless with SDL's
+ * software renderer on a surface (no display), 1280×800 at 4 px/mm, and
+ * compared with the committed goldens (tests/data/screens/) within a small
+ * tolerance: in French and English, at the default and the large text
+ * size, in the default and the white-on-black themes. The lists of a poll
+ * and the blank vote fit on one screen (R-D11-SCREEN); every touch target
+ * is at least 12.7 mm with gaps of 2.54 mm, and no two overlap.
+ * Usage: test_screens DATA-DIR WORK-DIR [--regenerate]
+ * Each screenshot is written to WORK-DIR for people to look at; with
+ * --regenerate (or ISOLOIR_REGENERATE_GOLDENS=1) the goldens are rewritten. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../unit/check.h"
+#include "screens.h"
+#include "shot.h"
+
+#define W 1280
+#define H 800
+#define PX_PER_MM 4.0
+
+static const char *data, *work;
+static bool regenerate;
+static struct operation *op;
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = malloc(1 << 20);
+	*len = f != NULL && b != NULL ? fread(b, 1, (1 << 20) - 1, f) : 0;
+	if (f != NULL)
+		fclose(f);
+	return b;
+}
+
+/* the targets: big enough, apart, inside the screen */
+static void targets_ok(const struct screen_layout *l, const char *name)
+{
+	int min = (int)(UI_TARGET_MM * PX_PER_MM), gap = (int)(UI_GAP_MM * PX_PER_MM);
+	for (int i = 0; i < l->n; i++) {
+		const SDL_Rect *a = &l->t[i].box;
+		bool ok = a->w >= min && a->h >= min && a->x >= 0 && a->y >= 0 &&
+			  a->x + a->w <= W && a->y + a->h <= H;
+		for (int k = 0; k < i; k++) {
+			const SDL_Rect *b = &l->t[k].box;
+			/* apart by the gap on one axis at least */
+			if (!(a->x >= b->x + b->w + gap || b->x >= a->x + a->w + gap ||
+			      a->y >= b->y + b->h + gap || b->y >= a->y + a->h + gap))
+				ok = false;
+		}
+		CHECK(ok);
+		if (!ok)
+			fprintf(stderr, "  %s: target %d (%d,%d %dx%d)\n", name, l->t[i].id, a->x, a->y,
+				a->w, a->h);
+	}
+	CHECK(!l->overflow);
+}
+
+static void shoot(const struct session *s, const struct screen_view *v, enum ui_text_size size,
+		  enum ui_contrast theme, const char *name)
+{
+	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+	SDL_Renderer *r = sf != NULL ? SDL_CreateSoftwareRenderer(sf) : NULL;
+	struct ui u;
+	struct screen_layout l;
+	unsigned char *px = NULL, *gold = NULL;
+	char path[1024], golden[1024];
+	int gw = 0, gh = 0;
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	CHECK_ERR(ui_open(&u, r, W, H, PX_PER_MM, size, theme), ISO_OK);
+	screen_draw(&u, s, v, &l);
+	targets_ok(&l, name);
+	CHECK_ERR(ui_read_rgb(&u, &px), ISO_OK);
+	snprintf(path, sizeof path, "%s/%s.png", work, name);
+	snprintf(golden, sizeof golden, "%s/screens/%s.png", data, name);
+	CHECK_ERR(ui_png_write(path, px, W, H), ISO_OK);
+	if (regenerate) {
+		CHECK_ERR(ui_png_write(golden, px, W, H), ISO_OK);
+	} else if (ui_png_read(golden, &gold, &gw, &gh) != ISO_OK || gw != W || gh != H) {
+		fprintf(stderr, "  %s: no golden %s (run with --regenerate, then look at it)\n", name,
+			golden);
+		CHECK(0);
+	} else {
+		/* anti-aliasing may move by a step between library builds */
+		size_t diff = ui_png_diff(px, gold, W, H, 16);
+		CHECK(diff <= (size_t)W * H / 1000);
+		if (diff > (size_t)W * H / 1000)
+			fprintf(stderr, "  %s: %zu pixels differ from %s (see %s)\n", name, diff,
+				golden, path);
+	}
+	free(gold);
+	free(px);
+	ui_close(&u);
+	SDL_DestroyRenderer(r);
+	SDL_FreeSurface(sf);
+}
+
+/* every screen, one session walked through them */
+static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_contrast theme,
+			const char *suffix)
+{
+	static const char *const uuids[] = {"cHLp1ryRP63Upu", "DEr1FE2GxwUVb4"};
+	static const char *const names[] = {"Comité social", "Délégués"};
+	static const enum session_poll_state states[] = {POLL_TO_VOTE, POLL_VOTED};
+	const struct session_login_result lr = {"token", "Élise Lefèvre", 2, uuids, names, states};
+	const char *cred = "F7d-jkL-2qW-PLx-u3m";
+	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op};
+	struct session s;
+	char name[128], good[ISO_CREDENTIAL_LEN + 1];
+#define SHOT(n)                                                             \
+	do {                                                                \
+		snprintf(name, sizeof name, "%s-%s", n, suffix);            \
+		shoot(&s, &v, size, theme, name);                           \
+	} while (0)
+
+	CHECK_ERR(iso_credential_generate(good), ISO_OK);
+	(void)cred;
+	session_init(&s, 0);
+	v.focus = ID_START;
+	SHOT("welcome");
+	session_start(&s);
+	v.focus = ID_FIELD_PASSWORD;
+	v.identifier = "elise.lefevre";
+	v.password_len = 7;
+	v.answer = "";
+	session_identify(&s, "elise.lefevre", good, "");
+	SHOT("identify");
+	session_identify(&s, "elise.lefevre", good, "14/07/1985");
+	v.focus = 0;
+	SHOT("working");
+	session_done_login(&s, ISO_E_LOCKED_OUT, NULL, 60, NULL);
+	SHOT("error-locked");
+	session_back(&s);
+	session_identify(&s, "elise.lefevre", good, "14/07/1985");
+	session_done_login(&s, ISO_OK, &lr, 0, NULL);
+	session_poll_lists(&s, 0, 3, true);
+	session_poll_lists(&s, 1, 3, true);
+	v.focus = ID_POLL;
+	SHOT("polls");
+	session_choose_poll(&s, 0);
+	session_touch(&s, 2);
+	v.focus = ID_CHOICE + 3;
+	session_touch(&s, 3);
+	SHOT("choose-overvote");
+	session_review(&s);
+	v.focus = ID_CONFIRM;
+	SHOT("review");
+	session_to_validate(&s);
+	v.focus = ID_FIELD_PASSWORD;
+	v.password_len = 15;
+	SHOT("validate");
+	session_validate(&s, good);
+	session_done_validate(&s, ISO_OK, "{}", 0, NULL);
+	session_done_encrypt(&s, ISO_OK, "{}", "s0ABnC8xRUlVtGnOlqfjHk2cFOjqiWSsvxTr8nPRoiI");
+	session_done_submit(&s, ISO_E_NETWORK, NULL, 0, NULL);
+	v.focus = ID_RETRY;
+	SHOT("error-network");
+	session_retry(&s);
+	session_done_submit(&s, ISO_OK, "{}", 1796011757, NULL);
+	session_done_confirm(&s, ISO_OK, NULL);
+	v.focus = ID_CONTINUE;
+	SHOT("receipt");
+	session_next(&s);
+	session_activity(&s, 1000);
+	session_tick(&s, 1000 + SESSION_IDLE_S);
+	v.focus = ID_YES;
+	v.countdown = 45;
+	SHOT("still-there");
+	session_activity(&s, 1400);
+	session_usb(&s, true);
+	v.focus = 0;
+	SHOT("paused");
+	session_usb(&s, false);
+	session_next(&s);
+	v.focus = ID_CONTINUE;
+	SHOT("end");
+	session_wipe(&s);
+#undef SHOT
+}
+
+int main(int argc, char **argv)
+{
+	char path[1024], *json;
+	size_t len;
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s DATA-DIR WORK-DIR [--regenerate]\n", argv[0]);
+		return 2;
+	}
+	data = argv[1];
+	work = argv[2];
+	regenerate = (argc > 3 && strcmp(argv[3], "--regenerate") == 0) ||
+		     getenv("ISOLOIR_REGENERATE_GOLDENS") != NULL;
+	mkdir(work, 0755);
+	snprintf(path, sizeof path, "%s/kiosk/operation.json", data);
+	json = slurp(path, &len);
+	CHECK_ERR(operation_parse(json, len, &op, NULL), ISO_OK);
+	free(json);
+	if (op == NULL)
+		return check_status();
+	if (TTF_Init() != 0)
+		return 2;
+	all_screens(ISO_LANG_FR, UI_TEXT_NORMAL, UI_THEME_DEFAULT, "fr");
+	all_screens(ISO_LANG_EN, UI_TEXT_NORMAL, UI_THEME_DEFAULT, "en");
+	all_screens(ISO_LANG_FR, UI_TEXT_LARGE, UI_THEME_DEFAULT, "fr-large");
+	all_screens(ISO_LANG_FR, UI_TEXT_NORMAL, UI_THEME_WHITE_ON_BLACK, "fr-contrast");
+	TTF_Quit();
+	operation_free(op);
+	return check_status();
+}

@@ -1,0 +1,273 @@
+/* Drawing the kiosk's screens (see draw.h). */
+#include "draw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static TTF_Font *font_open(const char *file, int px)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", UI_FONT_DIR, file);
+	return TTF_OpenFont(path, px);
+}
+
+enum iso_err ui_open(struct ui *u, SDL_Renderer *r, int w, int h, double px_per_mm,
+		     enum ui_text_size size, enum ui_contrast theme)
+{
+	TTF_Font *probe;
+	int miny, maxy, minx, maxx, adv;
+	double cap_ratio = 1493.0 / 2048.0;
+	memset(u, 0, sizeof *u);
+	if (!TTF_WasInit() && TTF_Init() != 0)
+		return ISO_E_IO;
+	/* the capital height measured on the font: H at 1000 px */
+	if ((probe = font_open("DejaVuSans.ttf", 1000)) == NULL)
+		return ISO_E_IO;
+	if (TTF_GlyphMetrics(probe, 'H', &minx, &maxx, &miny, &maxy, &adv) == 0 && maxy > 0)
+		cap_ratio = maxy / 1000.0;
+	TTF_CloseFont(probe);
+	u->r = r;
+	u->w = w;
+	u->h = h;
+	u->m = ui_metrics_for(px_per_mm, cap_ratio, size);
+	u->p = ui_palette(theme);
+	u->body = font_open("DejaVuSans.ttf", u->m.font_px);
+	u->bold = font_open("DejaVuSans-Bold.ttf", u->m.font_px);
+	u->title = font_open("DejaVuSans-Bold.ttf", u->m.font_px * 7 / 5);
+	if (u->body == NULL || u->bold == NULL || u->title == NULL) {
+		ui_close(u);
+		return ISO_E_IO;
+	}
+	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+	return ISO_OK;
+}
+
+void ui_close(struct ui *u)
+{
+	if (u->body != NULL)
+		TTF_CloseFont(u->body);
+	if (u->bold != NULL)
+		TTF_CloseFont(u->bold);
+	if (u->title != NULL)
+		TTF_CloseFont(u->title);
+	u->body = u->bold = u->title = NULL;
+}
+
+static void set(struct ui *u, struct ui_color c)
+{
+	SDL_SetRenderDrawColor(u->r, c.r, c.g, c.b, 255);
+}
+
+void ui_clear(struct ui *u)
+{
+	set(u, u->p->background);
+	SDL_RenderClear(u->r);
+}
+
+void ui_fill(struct ui *u, SDL_Rect box, struct ui_color c)
+{
+	set(u, c);
+	SDL_RenderFillRect(u->r, &box);
+}
+
+void ui_frame(struct ui *u, SDL_Rect box, int t, struct ui_color c)
+{
+	SDL_Rect e[4] = {{box.x, box.y, box.w, t},
+			 {box.x, box.y + box.h - t, box.w, t},
+			 {box.x, box.y, t, box.h},
+			 {box.x + box.w - t, box.y, t, box.h}};
+	set(u, c);
+	SDL_RenderFillRects(u->r, e, 4);
+}
+
+static void blit(struct ui *u, TTF_Font *f, const char *s, int x, int y, struct ui_color fg)
+{
+	SDL_Color c = {fg.r, fg.g, fg.b, 255};
+	SDL_Surface *sf;
+	SDL_Texture *t;
+	if (s[0] == '\0' || (sf = TTF_RenderUTF8_Blended(f, s, c)) == NULL)
+		return;
+	if ((t = SDL_CreateTextureFromSurface(u->r, sf)) != NULL) {
+		SDL_Rect d = {x, y, sf->w, sf->h};
+		SDL_RenderCopy(u->r, t, NULL, &d);
+		SDL_DestroyTexture(t);
+	}
+	SDL_FreeSurface(sf);
+}
+
+static int width_of(TTF_Font *f, const char *s, size_t n)
+{
+	char buf[1024];
+	int w = 0, h = 0;
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	TTF_SizeUTF8(f, buf, &w, &h);
+	return w;
+}
+
+/* the bytes of the next UTF-8 character at s */
+static size_t char_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+int ui_text(struct ui *u, TTF_Font *f, const char *utf8, int x, int y, int width,
+	    struct ui_color fg, bool measure_only)
+{
+	int line_h = TTF_FontLineSkip(f), used = 0;
+	const char *p = utf8;
+	char line[1024];
+	while (*p != '\0') {
+		size_t n = 0, fit = 0;
+		if (*p == '\n') {
+			p++;
+			used += line_h;
+			continue;
+		}
+		/* the longest run of words that fits */
+		while (p[n] != '\0' && p[n] != '\n') {
+			size_t e = n;
+			while (p[e] == ' ')
+				e++;
+			while (p[e] != '\0' && p[e] != ' ' && p[e] != '\n')
+				e += char_len(p + e);
+			if (width_of(f, p, e) > width)
+				break;
+			fit = n = e;
+		}
+		if (fit == 0) { /* one word too long: cut it by characters */
+			while (p[fit] != '\0' && p[fit] != '\n' &&
+			       width_of(f, p, fit + char_len(p + fit)) <= width)
+				fit += char_len(p + fit);
+			if (fit == 0)
+				fit = char_len(p);
+		}
+		if (fit >= sizeof line)
+			fit = sizeof line - 1;
+		memcpy(line, p, fit);
+		line[fit] = '\0';
+		if (!measure_only)
+			blit(u, f, line, x, y + used, fg);
+		used += line_h;
+		p += fit;
+		while (*p == ' ')
+			p++;
+	}
+	return used;
+}
+
+void ui_text_centred(struct ui *u, TTF_Font *f, const char *utf8, SDL_Rect box,
+		     struct ui_color fg)
+{
+	char buf[512];
+	int w = 0, h = 0;
+	snprintf(buf, sizeof buf, "%s", utf8);
+	TTF_SizeUTF8(f, buf, &w, &h);
+	while (w > box.w && strlen(buf) > 4) {
+		/* drop the last character, add an ellipsis */
+		size_t n = strlen(buf);
+		char *e = strstr(buf, "…");
+		if (e != NULL)
+			n = (size_t)(e - buf);
+		do
+			n--;
+		while (n > 0 && ((unsigned char)buf[n] & 0xc0) == 0x80);
+		snprintf(buf + n, sizeof buf - n, "…");
+		TTF_SizeUTF8(f, buf, &w, &h);
+	}
+	blit(u, f, buf, box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, fg);
+}
+
+static void focus_ring(struct ui *u, SDL_Rect box)
+{
+	int t = u->m.gap_px / 2 > 2 ? u->m.gap_px / 2 : 2;
+	SDL_Rect ring = {box.x - t - 2, box.y - t - 2, box.w + 2 * t + 4, box.h + 2 * t + 4};
+	ui_frame(u, ring, t, u->p->focus);
+}
+
+void ui_button(struct ui *u, SDL_Rect box, const char *label, enum ui_button_kind kind,
+	       bool focused)
+{
+	struct ui_color bg = kind == UI_BUTTON_ALERT ? u->p->alert
+			     : kind == UI_BUTTON_MAIN ? u->p->button
+						      : u->p->background,
+			fg = kind == UI_BUTTON_ALERT ? u->p->alert_text
+			     : kind == UI_BUTTON_MAIN ? u->p->button_text
+						      : u->p->text;
+	if (box.h < u->m.target_px)
+		box.h = u->m.target_px;
+	ui_fill(u, box, bg);
+	/* a second button is told by its border, not by colour */
+	ui_frame(u, box, 3, kind == UI_BUTTON_SECOND ? u->p->text : bg);
+	ui_text_centred(u, u->bold, label, box, fg);
+	if (focused)
+		focus_ring(u, box);
+}
+
+/* a check mark drawn as two thick strokes, in a square of side s */
+static void check_mark(struct ui *u, int x, int y, int s, struct ui_color c)
+{
+	int t = s / 8 > 2 ? s / 8 : 2;
+	set(u, c);
+	for (int i = 0; i < t; i++)
+		for (int j = 0; j < t; j++) {
+			SDL_RenderDrawLine(u->r, x + i, y + s / 2 + j, x + s / 3 + i, y + s - s / 6 + j);
+			SDL_RenderDrawLine(u->r, x + s / 3 + i, y + s - s / 6 + j, x + s + i - t,
+					   y + s / 6 + j);
+		}
+}
+
+/* the text's width inside a tile of width w: padding, and room for the mark */
+static int tile_text_w(const struct ui *u, int w)
+{
+	return w - 5 * u->m.gap_px - 2 * u->m.cap_px;
+}
+
+int ui_tile_height(struct ui *u, int w, const char *title, const char *line, bool compact)
+{
+	int tw = tile_text_w(u, w);
+	int h = ui_text(u, compact ? u->bold : u->title, title, 0, 0, tw, u->p->text, true);
+	if (line != NULL)
+		h += ui_text(u, u->body, line, 0, 0, tw, u->p->text, true);
+	return h + 4 * u->m.gap_px;
+}
+
+void ui_tile(struct ui *u, SDL_Rect box, const char *title, const char *line, bool compact,
+	     bool chosen, bool focused)
+{
+	const struct ui_palette *p = u->p;
+	struct ui_color bg = chosen ? p->chosen : p->choice, fg = chosen ? p->chosen_text : p->choice_text;
+	int pad = u->m.gap_px, mark = u->m.cap_px * 2, tw = tile_text_w(u, box.w), th;
+	ui_fill(u, box, bg);
+	/* chosen: a thick border of the text's colour, then a thin one of the
+	 * tile's, so the choice shows in any theme without colour */
+	ui_frame(u, box, chosen ? u->m.gap_px : 2, p->text);
+	if (chosen)
+		ui_frame(u, (SDL_Rect){box.x + u->m.gap_px, box.y + u->m.gap_px,
+				       box.w - 2 * u->m.gap_px, box.h - 2 * u->m.gap_px},
+			 2, p->chosen_text);
+	th = ui_text(u, compact ? u->bold : u->title, title, box.x + 2 * pad, box.y + 2 * pad, tw,
+		     fg, false);
+	if (line != NULL)
+		ui_text(u, u->body, line, box.x + 2 * pad, box.y + 2 * pad + th, tw, fg, false);
+	if (chosen)
+		check_mark(u, box.x + box.w - 2 * pad - mark, box.y + 2 * pad, mark, fg);
+	if (focused)
+		focus_ring(u, box);
+}
+
+enum iso_err ui_read_rgb(struct ui *u, unsigned char **ret)
+{
+	unsigned char *px = malloc((size_t)u->w * (size_t)u->h * 3);
+	if (px == NULL)
+		return ISO_E_NOMEM;
+	if (SDL_RenderReadPixels(u->r, NULL, SDL_PIXELFORMAT_RGB24, px, u->w * 3) != 0) {
+		free(px);
+		return ISO_E_IO;
+	}
+	*ret = px;
+	return ISO_OK;
+}
