@@ -1,4 +1,4 @@
-/* The servers' configuration files: one "key = value" per line, '#'
+/* The configuration files of the servers and the kiosk: one "key = value" per line, '#'
  * comments, blank lines ignored, each key at most once, values UTF-8
  * without control characters. Every refusal names the line. Times are
  * ISO 8601 UTC ("2026-12-03T18:00:00Z") or Unix seconds. */
