@@ -122,13 +122,82 @@ step "6. Le bureau ouvre les urnes (vides, scellées à l’ouverture)"
 bureau -X POST --data '' "https://127.0.0.1:$AB/open"; echo
 bureau -X POST --data '' "https://127.0.0.1:$BB/open"; echo
 
-step "7. Les électeurs votent sur un poste (kiosk-042)"
-# the voter's two letters, joined by the voter's number
+step "7. Le poste de vote : Inès Moreau vote à ses deux scrutins sur isoloir-kiosk"
+esc() { sed 's/\\/\\\\/g; s/"/\\"/g' "$1" | tr -d '\n'; }
+pin=$("$BIN/isoloir-kiosk" pin pki/server.pem)
+lists='[{"acronym":"LA","name":"Liste A","candidates":["Camille Durand","Sacha Petit"],"profession_de_foi":"Pour des services publics de proximité."},{"acronym":"LB","name":"Liste B","candidates":["Noé Bernard","Léa Garnier"],"profession_de_foi":"Pour l’égalité professionnelle."},{"acronym":"LC","name":"Liste C","candidates":["Hugo Roux","Chloé Faure"],"profession_de_foi":"Pour le télétravail choisi."}]'
+cat >operation.json <<JSON
+{"version":1,"operation":"Démonstration","space":"Espace électoral de démonstration","registry":{"url":"https://127.0.0.1:$RK","pin":"$pin"},"polls":[{"uuid":"$A","name":"Comité social","election":"$(esc "op/$A/election.json")","urn":{"url":"https://127.0.0.1:$AK","pin":"$pin"},"lists":$lists},{"uuid":"$B","name":"Délégués du personnel","election":"$(esc "op/$B/election.json")","urn":{"url":"https://127.0.0.1:$BK","pin":"$pin"},"lists":$lists}]}
+JSON
+cat >kiosk.conf <<CONF
+operation = $w/operation.json
+client_cert = $w/pki/kiosk.pem
+client_key = $w/pki/kiosk.key
+CONF
+mkdir -p screens
 pw() {
 	local n
 	n=$(awk -F';' -v id="$1" '$2 == id { print $1 }' op/letters-identifiers.csv)
 	awk -F';' -v n="$n" '$1 == n { print $3 }' op/letters-passwords.csv | tr -d '\r'
 }
+ines=$(pw ines.moreau)
+# the voter's acts (the script holds her password: demo only, mode 0600)
+umask 077
+cat >ines.script <<SCRIPT
+shot 01-accueil
+tap start
+wait identify
+type ines.moreau
+tap password
+type $ines
+tap answer
+type 14/07/1985
+shot 02-identification
+tap log-in
+wait polls
+shot 03-scrutins
+tap poll $A
+wait choose
+tap choice 1
+shot 04-listes
+tap review
+wait review
+shot 05-verification
+tap confirm
+wait validate
+type $ines
+shot 06-validation
+tap validate
+wait receipt
+tracker
+shot 07-recu
+tap continue
+wait polls
+tap poll $B
+wait choose
+tap choice 2
+tap review
+wait review
+tap confirm
+wait validate
+type $ines
+tap validate
+wait receipt
+tracker
+shot 08-recu
+tap continue
+wait end
+shot 09-fin
+tap continue
+wait welcome
+SCRIPT
+umask 022
+"$BIN/isoloir-kiosk" --config kiosk.conf --headless 1280x800 --script ines.script --shots screens |
+	tee kiosk.out
+rm -f ines.script
+echo "captures d’écran : $w/screens/"
+
+step "8. Les autres électeurs votent sur un poste (kiosk-042)"
 answer() { awk -F';' -v id="$1" '$1 == id { print $3 }' voters.csv; }
 vote() { # identifier (poll choices)...
 	local id=$1; shift
@@ -144,7 +213,6 @@ vote() { # identifier (poll choices)...
 echo "-- une réponse fausse à la question : refusée, sans dire quel champ"
 if pw ines.moreau | "$BIN/isoloir-demo-voter" pki "$RK" ines.moreau "01/01/1901" \
 	"$A" "$AK" "op/$A/election.json" '[[0,1,0,0]]'; then echo "E: accepted" >&2; exit 1; fi
-vote ines.moreau A '[[0,1,0,0]]' B '[[0,0,1,0]]'
 vote jerome.lefevre A '[[0,1,0,0]]' B '[[0,1,0,0]]'
 vote chloe.nguyen A '[[0,0,0,1]]' B '[[0,0,1,0]]'
 vote zoe.martin A '[[1,0,0,0]]'
@@ -153,20 +221,20 @@ echo "-- Inès revient : elle a déjà voté, c’est définitif"
 if vote ines.moreau A '[[0,0,1,0]]'; then echo "E: voted twice" >&2; exit 1; fi
 echo "-- François Dubois ne vient pas voter"
 
-step "8. Le bureau suit le scrutin : décomptes d’émargement (jamais de résultat partiel)"
+step "9. Le bureau suit le scrutin : décomptes d’émargement (jamais de résultat partiel)"
 bureau "https://127.0.0.1:$RB/counts"; echo
 echo "-- liste d’émargement :"
 bureau "https://127.0.0.1:$RB/emargement.csv"
 echo "-- ce que voit le public : l’état, une empreinte présente ou non, aucun nombre"
 curl -s --noproxy '*' --cacert pki/server-ca.pem "https://127.0.0.1:$AP/status"; echo
 
-step "9. Le bureau arrête le vote : état figé, horodaté et scellé ; archives publiées"
+step "10. Le bureau arrête le vote : état figé, horodaté et scellé ; archives publiées"
 bureau -X POST --data '' "https://127.0.0.1:$RB/stop" >/dev/null
 bureau -X POST --data '' "https://127.0.0.1:$AB/stop"; echo
 bureau -X POST --data '' "https://127.0.0.1:$BB/stop"; echo
 bureau "https://127.0.0.1:$RB/seals" | head -c 300; echo " …"
 
-step "10. Dépouillement de chaque scrutin et contre-vérification par belenios-tool"
+step "11. Dépouillement de chaque scrutin et contre-vérification par belenios-tool"
 for p in A B; do
 	u=${!p}
 	port=$([ "$p" = A ] && echo "$AP" || echo "$BP")
@@ -187,6 +255,14 @@ for p in A B; do
 		echo "scrutin $p : archive vérifiée par isoloir-bureau et par belenios-tool"
 	)
 done
+# the receipts the kiosk showed name ballots on each urn's board
+while read -r _ poll tracker; do
+	port=$([ "$poll" = "$A" ] && echo "$AP" || echo "$BP")
+	enc=$(printf '%s' "$tracker" | sed 's/+/%2B/g; s|/|%2F|g')
+	curl -s --noproxy '*' --cacert pki/server-ca.pem "https://127.0.0.1:$port/board/$enc" |
+		grep -q '"present":true' || { echo "E: $tracker not on the board" >&2; exit 1; }
+done < <(grep '^receipt ' kiosk.out)
+[ "$(grep -c '^receipt ' kiosk.out)" = 2 ] || { echo "E: the kiosk gave no two receipts" >&2; exit 1; }
 # what the voters chose (blank, A, B, C): the demo doubles as a test
 [ "$(cat tally-A/result.json)" = '{"result":[[1,2,0,1]]}' ]
 [ "$(cat tally-B/result.json)" = '{"result":[[0,1,3,0]]}' ]

@@ -1,0 +1,343 @@
+/* The kiosk's application (see app.h). */
+#include "app.h"
+
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <string.h>
+
+enum iso_err app_init(struct app *a, const struct operation *op, struct shell *sh,
+		      SDL_Renderer *r, int w, int h, double px_per_mm, enum iso_lang lang,
+		      int64_t now)
+{
+	memset(a, 0, sizeof *a);
+	if ((a->password = OPENSSL_secure_zalloc(APP_PASSWORD_MAX + 1)) == NULL)
+		return ISO_E_NOMEM;
+	a->op = op;
+	a->sh = sh;
+	a->r = r;
+	a->w = w;
+	a->h = h;
+	a->px_per_mm = px_per_mm;
+	a->defaults = (struct app_settings){lang, UI_TEXT_DEFAULT, UI_THEME_DEFAULT, false};
+	a->set = a->defaults;
+	a->now = now;
+	atomic_init(&a->busy, false);
+	session_init(&a->s, now);
+	a->last_screen = SCREEN_WELCOME;
+	a->focus = ID_START;
+	return ISO_OK;
+}
+
+static void fields_wipe(struct app *a)
+{
+	OPENSSL_cleanse(a->identifier, sizeof a->identifier);
+	OPENSSL_cleanse(a->answer, sizeof a->answer);
+	OPENSSL_cleanse(a->password, APP_PASSWORD_MAX + 1);
+}
+
+void app_free(struct app *a)
+{
+	if (a->joinable)
+		pthread_join(a->worker, NULL);
+	session_wipe(&a->s);
+	fields_wipe(a);
+	OPENSSL_secure_clear_free(a->password, APP_PASSWORD_MAX + 1);
+	if (a->ui_open)
+		ui_close(&a->u);
+}
+
+enum session_screen app_screen(struct app *a)
+{
+	return atomic_load(&a->busy) ? SCREEN_WORKING : a->s.screen;
+}
+
+/* ---- the voter's acts ---- */
+
+static bool idle(struct app *a)
+{
+	return !atomic_load(&a->busy);
+}
+
+void app_activate(struct app *a, int id)
+{
+	struct session *s = &a->s;
+	if (!idle(a))
+		return;
+	session_activity(s, a->now);
+	if (id >= ID_CHOICE) {
+		session_touch(s, id - ID_CHOICE);
+		return;
+	}
+	if (id >= ID_POLL) {
+		session_choose_poll(s, (size_t)(id - ID_POLL));
+		return;
+	}
+	switch (id) {
+	case ID_START:
+		session_start(s);
+		break;
+	case ID_LANGUAGE:
+		a->set.lang = a->set.lang == ISO_LANG_FR ? ISO_LANG_EN : ISO_LANG_FR;
+		shell_set_lang(a->sh, a->set.lang);
+		break;
+	case ID_TEXT_SIZE:
+		a->set.size = (enum ui_text_size)((a->set.size + 1) % UI_TEXT_SIZES);
+		break;
+	case ID_CONTRAST:
+		a->set.theme = (enum ui_contrast)((a->set.theme + 1) % UI_THEMES);
+		break;
+	case ID_AUDIO:
+		a->set.audio = !a->set.audio;
+		break;
+	case ID_FIELD_IDENTIFIER:
+	case ID_FIELD_PASSWORD:
+	case ID_FIELD_ANSWER:
+		a->field = id;
+		break;
+	case ID_LOG_IN:
+		session_identify(s, a->identifier, a->password, a->answer);
+		/* the password made the verifier, or was refused: gone either way */
+		OPENSSL_cleanse(a->password, APP_PASSWORD_MAX + 1);
+		break;
+	case ID_VALIDATE:
+		session_validate(s, a->password);
+		OPENSSL_cleanse(a->password, APP_PASSWORD_MAX + 1);
+		break;
+	case ID_BACK:
+		session_back(s);
+		break;
+	case ID_FINISH:
+	case ID_CONTINUE:
+		session_next(s);
+		break;
+	case ID_TO_REVIEW:
+		session_review(s);
+		break;
+	case ID_CHANGE:
+		session_change(s);
+		break;
+	case ID_CONFIRM:
+		session_to_validate(s);
+		break;
+	case ID_YES:
+		session_activity(s, a->now);
+		break;
+	case ID_RETRY:
+		session_retry(s);
+		break;
+	default:
+		break;
+	}
+}
+
+/* the focused text field's buffer */
+static char *field_buf(struct app *a, size_t *size)
+{
+	switch (a->field) {
+	case ID_FIELD_IDENTIFIER:
+		*size = sizeof a->identifier;
+		return a->identifier;
+	case ID_FIELD_ANSWER:
+		*size = sizeof a->answer;
+		return a->answer;
+	case ID_FIELD_PASSWORD:
+		*size = APP_PASSWORD_MAX + 1;
+		return a->password;
+	default:
+		return NULL;
+	}
+}
+
+void app_text(struct app *a, const char *utf8)
+{
+	size_t size = 0, n, add = strlen(utf8);
+	char *b = idle(a) ? field_buf(a, &size) : NULL;
+	if (b == NULL)
+		return;
+	session_activity(&a->s, a->now);
+	n = strlen(b);
+	if (n + add < size) {
+		memcpy(b + n, utf8, add);
+		b[n + add] = '\0';
+	}
+}
+
+static void backspace(struct app *a)
+{
+	size_t size, n;
+	char *b = field_buf(a, &size);
+	if (b == NULL || (n = strlen(b)) == 0)
+		return;
+	do
+		b[--n] = '\0';
+	while (n > 0 && ((unsigned char)b[n] & 0xc0) == 0x80);
+}
+
+/* the focus to the next (or previous) target of the screen */
+static void move_focus(struct app *a, int step)
+{
+	const struct screen_layout *l = &a->layout;
+	int at = -1;
+	if (l->n == 0)
+		return;
+	for (int i = 0; i < l->n; i++)
+		if (l->t[i].id == a->focus)
+			at = i;
+	at = at < 0 ? (step > 0 ? 0 : l->n - 1) : (at + step + l->n) % l->n;
+	a->focus = l->t[at].id;
+	if (a->focus == ID_FIELD_IDENTIFIER || a->focus == ID_FIELD_PASSWORD ||
+	    a->focus == ID_FIELD_ANSWER)
+		a->field = a->focus;
+}
+
+void app_key(struct app *a, SDL_Keycode k, bool shift)
+{
+	if (!idle(a))
+		return;
+	session_activity(&a->s, a->now);
+	switch (k) {
+	case SDLK_TAB:
+		move_focus(a, shift ? -1 : 1);
+		break;
+	case SDLK_DOWN:
+	case SDLK_RIGHT:
+		move_focus(a, 1);
+		break;
+	case SDLK_UP:
+	case SDLK_LEFT:
+		move_focus(a, -1);
+		break;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+		/* Enter in a field submits its form */
+		if (a->focus == ID_FIELD_IDENTIFIER || a->focus == ID_FIELD_ANSWER ||
+		    (a->focus == ID_FIELD_PASSWORD && a->s.screen == SCREEN_IDENTIFY))
+			app_activate(a, ID_LOG_IN);
+		else if (a->focus == ID_FIELD_PASSWORD)
+			app_activate(a, ID_VALIDATE);
+		else if (a->focus != 0)
+			app_activate(a, a->focus);
+		break;
+	case SDLK_ESCAPE:
+		app_activate(a, ID_BACK);
+		break;
+	case SDLK_BACKSPACE:
+		backspace(a);
+		break;
+	default:
+		break;
+	}
+}
+
+void app_event(struct app *a, const SDL_Event *e)
+{
+	switch (e->type) {
+	case SDL_MOUSEBUTTONDOWN:
+		if (e->button.button == SDL_BUTTON_LEFT)
+			a->pressed = screen_hit(&a->layout, e->button.x, e->button.y);
+		break;
+	case SDL_MOUSEBUTTONUP:
+		/* activated on release, inside the target pressed */
+		if (e->button.button == SDL_BUTTON_LEFT && a->pressed != 0 &&
+		    screen_hit(&a->layout, e->button.x, e->button.y) == a->pressed) {
+			a->focus = a->pressed;
+			app_activate(a, a->pressed);
+		}
+		a->pressed = 0;
+		break;
+	case SDL_TEXTINPUT:
+		app_text(a, e->text.text);
+		break;
+	case SDL_KEYDOWN:
+		app_key(a, e->key.keysym.sym, (e->key.keysym.mod & KMOD_SHIFT) != 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the loop ---- */
+
+static void *work(void *arg)
+{
+	struct app *a = arg;
+	shell_perform(a->sh, &a->s);
+	atomic_store(&a->busy, false);
+	return NULL;
+}
+
+/* A new screen: its first target focused, the fields of a form emptied
+ * when it opens, everything reset when the session is over. */
+static void screen_changed(struct app *a)
+{
+	enum session_screen sc = a->s.screen;
+	if (a->trace != NULL) {
+		fprintf(a->trace, "SCREEN=%s\n", session_screen_name(sc));
+		fflush(a->trace);
+	}
+	a->focus = 0;
+	a->field = 0;
+	if (sc == SCREEN_WELCOME) {
+		fields_wipe(a);
+		a->set = a->defaults;
+		shell_set_lang(a->sh, a->set.lang);
+		a->focus = ID_START;
+	} else if (sc == SCREEN_IDENTIFY) {
+		OPENSSL_cleanse(a->password, APP_PASSWORD_MAX + 1);
+		a->focus = a->field = a->identifier[0] ? ID_FIELD_PASSWORD : ID_FIELD_IDENTIFIER;
+	} else if (sc == SCREEN_VALIDATE) {
+		OPENSSL_cleanse(a->password, APP_PASSWORD_MAX + 1);
+		a->focus = a->field = ID_FIELD_PASSWORD;
+	} else if (sc == SCREEN_POLLS) {
+		/* the identification's fields served the login */
+		fields_wipe(a);
+	}
+}
+
+void app_step(struct app *a, int64_t now)
+{
+	a->now = now;
+	if (atomic_load(&a->busy))
+		return;
+	if (a->joinable) {
+		pthread_join(a->worker, NULL);
+		a->joinable = false;
+	}
+	session_tick(&a->s, now);
+	if (a->s.action != ACTION_NONE) {
+		atomic_store(&a->busy, true);
+		if (pthread_create(&a->worker, NULL, work, a) == 0) {
+			a->joinable = true;
+		} else {
+			/* no thread: the work here, the screen frozen meanwhile */
+			shell_perform(a->sh, &a->s);
+			atomic_store(&a->busy, false);
+		}
+		return;
+	}
+	if (a->s.screen != a->last_screen) {
+		a->last_screen = a->s.screen;
+		screen_changed(a);
+	}
+}
+
+void app_draw(struct app *a)
+{
+	static const struct session working = {.screen = SCREEN_WORKING, .current = -1};
+	struct screen_view v;
+	bool busy = atomic_load(&a->busy);
+	if (!a->ui_open || memcmp(&a->drawn, &a->set, sizeof a->set) != 0) {
+		if (a->ui_open)
+			ui_close(&a->u);
+		a->ui_open = ui_open(&a->u, a->r, a->w, a->h, a->px_per_mm, a->set.size,
+				     a->set.theme) == ISO_OK;
+		a->drawn = a->set;
+		if (!a->ui_open)
+			return;
+	}
+	v = (struct screen_view){a->set.lang, a->set.audio, a->focus, a->identifier, a->answer,
+				 (int)strlen(a->password), 0, a->op};
+	if (!busy && a->s.screen == SCREEN_STILL_THERE)
+		v.countdown = (int)(SESSION_COUNTDOWN_S - (a->now - a->s.screen_since));
+	screen_draw(&a->u, busy ? &working : &a->s, &v, &a->layout);
+}

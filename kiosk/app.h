@@ -1,0 +1,75 @@
+/* The kiosk's application: the session, the shell on a worker thread, the
+ * screens, and the voter's input — touch (activated on release inside the
+ * target), keyboard (Tab and arrows move the focus, Enter activates,
+ * Escape goes back), a 5-key pad or two switches (the same keys) — in one
+ * focus model. The settings (language, text size, contrast, audio) and
+ * every field typed return to their defaults when a session ends.
+ * Rule: while the worker runs, the main thread never reads the session: it
+ * shows the progress screen from a copy that holds nothing. The password
+ * fields live in the secure heap and are wiped once handed over. */
+#ifndef ISOLOIR_KIOSK_APP_H
+#define ISOLOIR_KIOSK_APP_H
+
+#include <SDL.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "screens.h"
+#include "shell.h"
+
+#define APP_PASSWORD_MAX 64
+
+struct app_settings {
+	enum iso_lang lang;
+	enum ui_text_size size;
+	enum ui_contrast theme;
+	bool audio;
+};
+
+struct app {
+	struct session s;
+	struct shell *sh;
+	const struct operation *op;
+	SDL_Renderer *r;
+	int w, h;
+	double px_per_mm;
+	struct ui u;
+	bool ui_open;
+	struct app_settings set, defaults, drawn; /* drawn: what u was opened for */
+	char identifier[SESSION_IDENTIFIER_MAX + 1], answer[SESSION_ANSWER_MAX + 1];
+	char *password; /* secure heap, APP_PASSWORD_MAX + 1 */
+	int field;      /* the field typed into (ID_FIELD_*), or 0 */
+	int focus;      /* the focused target, or 0 */
+	int pressed;    /* the target under a press, or 0 */
+	struct screen_layout layout;
+	enum session_screen last_screen;
+	pthread_t worker;
+	atomic_bool busy;
+	bool joinable;
+	int64_t now;
+	FILE *trace; /* test mode: one line per screen shown, never a choice */
+};
+
+enum iso_err app_init(struct app *a, const struct operation *op, struct shell *sh,
+		      SDL_Renderer *r, int w, int h, double px_per_mm, enum iso_lang lang,
+		      int64_t now);
+void app_free(struct app *a);
+
+/* An SDL event (mouse, keys, text). */
+void app_event(struct app *a, const SDL_Event *e);
+/* What the voter does, by target: the same as a touch on it. */
+void app_activate(struct app *a, int id);
+/* Text typed into the focused field. */
+void app_text(struct app *a, const char *utf8);
+/* A key: SDLK_TAB, SDLK_RETURN, SDLK_ESCAPE, SDLK_BACKSPACE, arrows. */
+void app_key(struct app *a, SDL_Keycode k, bool shift);
+/* Every loop: start the worker for the session's action, or collect it;
+ * the clock (seconds) for the idle watch. */
+void app_step(struct app *a, int64_t now);
+/* Draw the screen (without presenting). */
+void app_draw(struct app *a);
+/* The screen shown ("working" while the worker runs). */
+enum session_screen app_screen(struct app *a);
+
+#endif

@@ -1,0 +1,403 @@
+/* isoloir-kiosk: the program of the dedicated voting post.
+ *   isoloir-kiosk --config FILE [--windowed WxH]
+ *   isoloir-kiosk --config FILE --headless WxH --script FILE --shots DIR
+ *   isoloir-kiosk pin CERTIFICATE.pem
+ * Fullscreen by default (KMSDRM on the kiosk image); --windowed for
+ * development; --headless draws with the software renderer on a surface
+ * and plays a script of the voter's acts (the demo without a display and
+ * the end-to-end tests), saving a screenshot where the script says.
+ * The process locks its memory, is not dumpable and makes no core file;
+ * SIGTERM ends it cleanly, the session wiped; nothing of a session is
+ * written to disk or to the logs (R-C19-NOMACHINE, R-C19-LINK). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "app.h"
+#include "config.h"
+#include "shot.h"
+
+static const char prog[] = "isoloir-kiosk";
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s --config FILE [--windowed WxH]\n"
+		"       %s --config FILE --headless WxH --script FILE --shots DIR [--trace FILE]\n"
+		"       %s pin CERTIFICATE.pem\n"
+		"\n"
+		"The dedicated voting post: fullscreen, French by default, English one touch\n"
+		"away; the ballot is encrypted here and sent over pinned TLS.\n"
+		"\n"
+		"Configuration (key = value):\n"
+		"  operation     operation.json: registry, urns with their pins, polls, lists\n"
+		"  client_cert, client_key   the post's identity (PEM), from its enrolment\n"
+		"  language      fr (default) or en\n"
+		"  px_per_mm     the panel's pixels per millimetre (default: from the display)\n",
+		prog, prog, prog);
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void harden(void)
+{
+	struct rlimit none = {0, 0};
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+		fprintf(stderr, "%s: memory not locked (%s): the kiosk image grants it\n", prog,
+			strerror(errno));
+}
+
+static char *read_all(const char *path, size_t max, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = f != NULL ? malloc(max + 1) : NULL;
+	size_t n = b != NULL ? fread(b, 1, max + 1, f) : 0;
+	if (f != NULL)
+		fclose(f);
+	if (b == NULL || n > max) {
+		free(b);
+		return NULL;
+	}
+	b[n] = '\0';
+	*ret_len = n;
+	return b;
+}
+
+/* ---- the script of the headless mode ---- */
+
+static const struct {
+	const char *name;
+	int id;
+} names[] = {
+	{"start", ID_START},	     {"language", ID_LANGUAGE},
+	{"text-size", ID_TEXT_SIZE}, {"contrast", ID_CONTRAST},
+	{"audio", ID_AUDIO},	     {"identifier", ID_FIELD_IDENTIFIER},
+	{"password", ID_FIELD_PASSWORD}, {"answer", ID_FIELD_ANSWER},
+	{"log-in", ID_LOG_IN},	     {"back", ID_BACK},
+	{"finish", ID_FINISH},	     {"review", ID_TO_REVIEW},
+	{"change", ID_CHANGE},	     {"confirm", ID_CONFIRM},
+	{"validate", ID_VALIDATE},   {"continue", ID_CONTINUE},
+	{"yes", ID_YES},	     {"retry", ID_RETRY},
+};
+
+static const struct {
+	const char *name;
+	SDL_Keycode k;
+} keys[] = {{"tab", SDLK_TAB},	     {"return", SDLK_RETURN}, {"escape", SDLK_ESCAPE},
+	    {"backspace", SDLK_BACKSPACE}, {"down", SDLK_DOWN},	      {"up", SDLK_UP}};
+
+static void frame(struct app *a)
+{
+	app_step(a, now_s());
+	app_draw(a);
+}
+
+/* Run until the screen is the one named (30 s at most). */
+static bool wait_screen(struct app *a, const char *name)
+{
+	for (int i = 0; i < 3000 && !stop; i++) {
+		frame(a);
+		if (strcmp(session_screen_name(app_screen(a)), name) == 0 && a->s.action == ACTION_NONE)
+			return true;
+		SDL_Delay(10);
+	}
+	return false;
+}
+
+static int run_script(struct app *a, const char *path, const char *shots)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int n = 0;
+	if (f == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return 2;
+	}
+	frame(a);
+	while (fgets(line, sizeof line, f) != NULL && !stop) {
+		char *arg, *cmd = line;
+		bool ok = true;
+		n++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		arg = strchr(line, ' ');
+		if (arg != NULL)
+			*arg++ = '\0';
+		if (strcmp(cmd, "tap") == 0 && arg != NULL) {
+			int id = 0;
+			if (strncmp(arg, "poll ", 5) == 0) {
+				/* by the poll's uuid, as the voter finds it by its name */
+				for (size_t i = 0; i < a->s.npolls; i++)
+					if (strcmp(a->s.polls[i].uuid, arg + 5) == 0)
+						id = ID_POLL + (int)i;
+			}
+			else if (strncmp(arg, "choice ", 7) == 0)
+				id = ID_CHOICE + atoi(arg + 7);
+			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+				if (strcmp(arg, names[i].name) == 0)
+					id = names[i].id;
+			ok = id != 0;
+			if (ok) {
+				a->focus = id;
+				app_activate(a, id);
+			}
+		} else if (strcmp(cmd, "type") == 0) {
+			app_text(a, arg != NULL ? arg : "");
+		} else if (strcmp(cmd, "key") == 0 && arg != NULL) {
+			ok = false;
+			for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+				if (strcmp(arg, keys[i].name) == 0) {
+					app_key(a, keys[i].k, false);
+					ok = true;
+				}
+		} else if (strcmp(cmd, "wait") == 0 && arg != NULL) {
+			ok = wait_screen(a, arg);
+			if (!ok)
+				fprintf(stderr, "%s: %s line %d: still on %s, not %s\n", prog, path, n,
+					session_screen_name(app_screen(a)), arg);
+		} else if (strcmp(cmd, "shot") == 0 && arg != NULL) {
+			unsigned char *px = NULL;
+			char out[1024];
+			frame(a);
+			snprintf(out, sizeof out, "%s/%s.png", shots, arg);
+			ok = ui_read_rgb(&a->u, &px) == ISO_OK && ui_png_write(out, px, a->w, a->h) == ISO_OK;
+			free(px);
+			if (ok)
+				printf("screenshot %s\n", out);
+		} else if (strcmp(cmd, "tracker") == 0) {
+			/* the receipt shown: its poll and tracker, for the demo's check */
+			if (a->s.current >= 0)
+				printf("receipt %s %s\n", a->s.polls[a->s.current].uuid,
+				       a->s.polls[a->s.current].tracker);
+		} else {
+			ok = false;
+		}
+		if (!ok) {
+			fprintf(stderr, "%s: %s line %d: cannot do \"%s%s%s\"\n", prog, path, n, cmd,
+				arg ? " " : "", arg ? arg : "");
+			fclose(f);
+			return 1;
+		}
+		frame(a);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- main ---- */
+
+static bool size_arg(const char *s, int *w, int *h)
+{
+	return sscanf(s, "%dx%d", w, h) == 2 && *w >= 320 && *h >= 240 && *w <= 8192 && *h <= 8192;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cpath = NULL, *script = NULL, *shots = ".", *trace = NULL, *bad = NULL;
+	static const char *const allowed[] = {"operation", "client_cert", "client_key",
+					      "language", "px_per_mm", NULL};
+	int w = 0, h = 0, rc = 1, line = 0;
+	bool headless = false, windowed = false;
+	struct config *c = NULL;
+	struct operation *op = NULL;
+	struct operation_where ow;
+	struct shell *sh = NULL;
+	struct app a;
+	bool app_ok = false;
+	SDL_Window *win = NULL;
+	SDL_Renderer *r = NULL;
+	SDL_Surface *surface = NULL;
+	double ppm = 0;
+	enum iso_lang lang = ISO_LANG_FR;
+	char *json = NULL;
+	size_t len;
+	enum iso_err err;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "pin") == 0) {
+		char pin[NET_PIN_LEN + 1];
+		if ((err = net_pin_of_file(argv[2], pin)) != ISO_OK) {
+			fprintf(stderr, "%s: %s: %s\n", prog, argv[2], iso_strerror(err, iso_lang_from_env()));
+			return 1;
+		}
+		printf("%s\n", pin);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "--config") == 0 && v != NULL)
+			cpath = argv[++i];
+		else if (strcmp(argv[i], "--windowed") == 0 && v != NULL && size_arg(v, &w, &h))
+			windowed = ++i > 0;
+		else if (strcmp(argv[i], "--headless") == 0 && v != NULL && size_arg(v, &w, &h))
+			headless = ++i > 0;
+		else if (strcmp(argv[i], "--script") == 0 && v != NULL)
+			script = argv[++i];
+		else if (strcmp(argv[i], "--shots") == 0 && v != NULL)
+			shots = argv[++i];
+		else if (strcmp(argv[i], "--trace") == 0 && v != NULL)
+			trace = argv[++i];
+		else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (cpath == NULL || (headless && script == NULL)) {
+		usage(stderr);
+		return 2;
+	}
+	harden();
+	/* the configuration: refused clearly, before anything is shown */
+	if ((err = config_read(cpath, &c, &line)) != ISO_OK ||
+	    (err = config_check_keys(c, allowed, &bad)) != ISO_OK) {
+		fprintf(stderr, "%s: %s%s%d%s%s: %s\n", prog, cpath, line > 0 ? ", line " : "",
+			line > 0 ? line : 0, bad ? ": " : "", bad ? bad : "",
+			iso_strerror(err, ISO_LANG_EN));
+		rc = 2;
+		goto out;
+	}
+	for (const char *const *k = (const char *const[]){"operation", "client_cert", "client_key", NULL};
+	     *k != NULL; k++)
+		if (config_get(c, *k) == NULL) {
+			fprintf(stderr, "%s: %s: %s: %s\n", prog, cpath, *k,
+				iso_strerror(ISO_E_CONFIG, ISO_LANG_EN));
+			rc = 2;
+			goto out;
+		}
+	if (config_get(c, "language") != NULL) {
+		const char *l = config_get(c, "language");
+		if (strcmp(l, "en") != 0 && strcmp(l, "fr") != 0) {
+			fprintf(stderr, "%s: %s: language: fr or en\n", prog, cpath);
+			rc = 2;
+			goto out;
+		}
+		lang = strcmp(l, "en") == 0 ? ISO_LANG_EN : ISO_LANG_FR;
+	}
+	if (config_get(c, "px_per_mm") != NULL &&
+	    ((ppm = strtod(config_get(c, "px_per_mm"), NULL)) < 2 || ppm > 20)) {
+		fprintf(stderr, "%s: %s: px_per_mm: between 2 and 20\n", prog, cpath);
+		rc = 2;
+		goto out;
+	}
+	if ((json = read_all(config_get(c, "operation"), OPERATION_FILE_MAX, &len)) == NULL ||
+	    (err = operation_parse(json, len, &op, &ow)) != ISO_OK) {
+		char msg[512];
+		operation_where_format(&ow, json == NULL ? ISO_E_IO : err, ISO_LANG_EN, msg, sizeof msg);
+		fprintf(stderr, "%s: %s: %s\n", prog, config_get(c, "operation"), msg);
+		rc = 2;
+		goto out;
+	}
+	{
+		struct net_config nc = {config_get(c, "client_cert"), config_get(c, "client_key"), 0, 0,
+					0, 0};
+		if ((err = shell_new(op, &nc, lang, &sh)) != ISO_OK) {
+			fprintf(stderr, "%s: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
+			goto out;
+		}
+	}
+
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	if (TTF_Init() != 0)
+		goto out;
+	if (headless) {
+		surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+		r = surface != NULL ? SDL_CreateSoftwareRenderer(surface) : NULL;
+		if (ppm == 0)
+			ppm = 4.0;
+	} else {
+		float hdpi = 0;
+		/* lockdown: no way out with the keyboard, the pointer confined */
+		SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+		SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+		SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+		if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+			fprintf(stderr, "%s: %s\n", prog, SDL_GetError());
+			goto out;
+		}
+		win = SDL_CreateWindow("isoloir-kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+				       windowed ? w : 1024, windowed ? h : 768,
+				       windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+		r = win != NULL ? SDL_CreateRenderer(win, -1, 0) : NULL;
+		if (win != NULL) {
+			SDL_GetRendererOutputSize(r, &w, &h);
+			SDL_SetWindowGrab(win, SDL_TRUE);
+			SDL_SetWindowKeyboardGrab(win, SDL_TRUE);
+		}
+		if (ppm == 0)
+			ppm = SDL_GetDisplayDPI(0, NULL, &hdpi, NULL) == 0 && hdpi > 50 ? hdpi / 25.4 : 4.0;
+		SDL_StartTextInput();
+	}
+	if (r == NULL) {
+		fprintf(stderr, "%s: no renderer: %s\n", prog, SDL_GetError());
+		goto out;
+	}
+	if ((err = app_init(&a, op, sh, r, w, h, ppm, lang, now_s())) != ISO_OK)
+		goto out;
+	app_ok = true;
+	if (trace != NULL)
+		a.trace = fopen(trace, "a");
+	if (headless) {
+		rc = run_script(&a, script, shots);
+		goto out;
+	}
+	if (a.trace != NULL) {
+		fprintf(a.trace, "READY\n");
+		fflush(a.trace);
+	}
+	while (!stop) {
+		SDL_Event e;
+		while (SDL_PollEvent(&e))
+			/* closing the window is not a way out: SIGTERM is */
+			if (e.type != SDL_QUIT)
+				app_event(&a, &e);
+		app_step(&a, now_s());
+		app_draw(&a);
+		SDL_RenderPresent(r);
+		SDL_Delay(16);
+	}
+	rc = 0;
+out:
+	if (app_ok) {
+		if (a.trace != NULL)
+			fclose(a.trace);
+		app_free(&a);
+	}
+	if (r != NULL)
+		SDL_DestroyRenderer(r);
+	if (surface != NULL)
+		SDL_FreeSurface(surface);
+	if (win != NULL)
+		SDL_DestroyWindow(win);
+	if (TTF_WasInit())
+		TTF_Quit();
+	SDL_Quit();
+	shell_free(sh);
+	operation_free(op);
+	free(json);
+	config_free(c);
+	return rc;
+}
