@@ -5,6 +5,7 @@
 
 #include <qrencode.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -72,8 +73,8 @@ static void welcome(struct page *pg)
 	SDL_Rect c;
 	int h = u->m.target_px, gap = u->m.gap_px * 2, bw;
 	static const int ids[4] = {ID_LANGUAGE, ID_TEXT_SIZE, ID_CONTRAST, ID_AUDIO};
-	static const enum msg labels[4] = {MSG_LANGUAGE, MSG_TEXT_SIZE, MSG_CONTRAST, MSG_AUDIO};
-	page_begin(pg, T(pg, MSG_WELCOME_TITLE), T(pg, MSG_WELCOME_TEXT), NULL);
+	static const enum msg labels[4] = {TXT_LANGUAGE, TXT_TEXT_SIZE, TXT_CONTRAST, TXT_AUDIO};
+	page_begin(pg, T(pg, TXT_WELCOME_TITLE), T(pg, TXT_WELCOME_TEXT), NULL);
 	c = pg->content;
 	bw = (c.w - gap) / 2;
 	for (int i = 0; i < 4; i++) {
@@ -81,7 +82,7 @@ static void welcome(struct page *pg)
 		ui_button(u, b, T(pg, labels[i]), UI_BUTTON_SECOND, pg->v->focus == ids[i]);
 		target(pg, b, ids[i]);
 	}
-	page_buttons(pg, 0, MSG_BACK, ID_START, MSG_START, UI_BUTTON_MAIN);
+	page_buttons(pg, 0, TXT_BACK, ID_START, TXT_START, UI_BUTTON_MAIN);
 }
 
 /* a labelled text field */
@@ -98,7 +99,7 @@ static int field(struct page *pg, int y, enum msg label, enum msg hint, const ch
 		false);
 	target(pg, box, id);
 	used += box.h;
-	if (hint != MSG__COUNT)
+	if (hint != TXT__COUNT)
 		used += ui_text(u, u->body, T(pg, hint), c.x, y + used, c.w, u->p->muted, false);
 	return used + u->m.gap_px;
 }
@@ -107,13 +108,13 @@ static const char *notice_text(const struct page *pg, enum session_notice n)
 {
 	switch (n) {
 	case NOTICE_OVERVOTE:
-		return T(pg, MSG_NOTICE_OVERVOTE);
+		return T(pg, TXT_NOTICE_OVERVOTE);
 	case NOTICE_NO_CHOICE:
-		return T(pg, MSG_NOTICE_NO_CHOICE);
+		return T(pg, TXT_NOTICE_NO_CHOICE);
 	case NOTICE_BAD_PASSWORD:
-		return T(pg, MSG_NOTICE_BAD_PASSWORD);
+		return T(pg, TXT_NOTICE_BAD_PASSWORD);
 	case NOTICE_EMPTY_FIELD:
-		return T(pg, MSG_NOTICE_EMPTY);
+		return T(pg, TXT_NOTICE_EMPTY);
 	default:
 		return NULL;
 	}
@@ -136,15 +137,15 @@ static void identify(struct page *pg, const struct session *s)
 {
 	char pw[128];
 	int y;
-	page_begin(pg, T(pg, MSG_IDENTIFY_TITLE), NULL, notice_text(pg, s->notice));
+	page_begin(pg, T(pg, TXT_IDENTIFY_TITLE), NULL, notice_text(pg, s->notice));
 	y = pg->content.y;
 	dots(pw, sizeof pw, pg->v->password_len);
-	y += field(pg, y, MSG_IDENTIFIER, MSG__COUNT, pg->v->identifier ? pg->v->identifier : "",
+	y += field(pg, y, TXT_IDENTIFIER, TXT__COUNT, pg->v->identifier ? pg->v->identifier : "",
 		   ID_FIELD_IDENTIFIER);
-	y += field(pg, y, MSG_PASSWORD, MSG_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
-	field(pg, y, MSG_ANSWER, MSG_ANSWER_HINT, pg->v->answer ? pg->v->answer : "",
+	y += field(pg, y, TXT_PASSWORD, TXT_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
+	field(pg, y, TXT_ANSWER, TXT_ANSWER_HINT, pg->v->answer ? pg->v->answer : "",
 	      ID_FIELD_ANSWER);
-	page_buttons(pg, ID_BACK, MSG_BACK, ID_LOG_IN, MSG_LOG_IN, UI_BUTTON_MAIN);
+	page_buttons(pg, ID_BACK, TXT_BACK, ID_LOG_IN, TXT_LOG_IN, UI_BUTTON_MAIN);
 }
 
 static void polls(struct page *pg, const struct session *s)
@@ -153,13 +154,13 @@ static void polls(struct page *pg, const struct session *s)
 	char title[SESSION_NAME_MAX + 64];
 	SDL_Rect c;
 	int h, gap = u->m.gap_px * 2;
-	snprintf(title, sizeof title, "%s — %s", T(pg, MSG_POLLS_TITLE), s->name);
-	page_begin(pg, title, T(pg, MSG_POLLS_TEXT), NULL);
+	snprintf(title, sizeof title, "%s — %s", T(pg, TXT_POLLS_TITLE), s->name);
+	page_begin(pg, title, T(pg, TXT_POLLS_TEXT), NULL);
 	c = pg->content;
 	/* each poll as tall as its words need, and at least a target */
 	h = u->m.target_px;
 	for (size_t i = 0; i < s->npolls; i++) {
-		int need = ui_tile_height(u, c.w, s->polls[i].name, T(pg, MSG_TO_VOTE), false);
+		int need = ui_tile_height(u, c.w, s->polls[i].name, T(pg, TXT_TO_VOTE), false);
 		if (need > h)
 			h = need;
 	}
@@ -168,12 +169,12 @@ static void polls(struct page *pg, const struct session *s)
 	for (size_t i = 0; i < s->npolls; i++) {
 		SDL_Rect b = {c.x, c.y + (int)i * (h + gap), c.w, h};
 		bool voted = s->polls[i].state == POLL_VOTED;
-		ui_tile(u, b, s->polls[i].name, T(pg, voted ? MSG_VOTED : MSG_TO_VOTE), false, voted,
+		ui_tile(u, b, s->polls[i].name, T(pg, voted ? TXT_VOTED : TXT_TO_VOTE), false, voted,
 			pg->v->focus == ID_POLL + (int)i);
 		if (!voted)
 			target(pg, b, ID_POLL + (int)i);
 	}
-	page_buttons(pg, 0, MSG_BACK, ID_FINISH, MSG_FINISH, UI_BUTTON_SECOND);
+	page_buttons(pg, 0, TXT_BACK, ID_FINISH, TXT_FINISH, UI_BUTTON_SECOND);
 }
 
 /* The candidates of a list on one line, shortened. */
@@ -190,8 +191,8 @@ static void tile_words(const struct page *pg, const struct operation_poll *p, in
 		       bool with_candidates, char *title, size_t tsize, char *line, size_t lsize)
 {
 	if (choice == 0) {
-		snprintf(title, tsize, "%s", T(pg, MSG_BLANK));
-		snprintf(line, lsize, "%s", T(pg, MSG_BLANK_LINE));
+		snprintf(title, tsize, "%s", T(pg, TXT_BLANK));
+		snprintf(line, lsize, "%s", T(pg, TXT_BLANK_LINE));
 		return;
 	}
 	snprintf(title, tsize, "%s — %s", p->lists[choice - 1].acronym, p->lists[choice - 1].name);
@@ -211,15 +212,34 @@ static void choose(struct page *pg, const struct session *s)
 	char line[512], title[512];
 	bool fits = false;
 	SDL_Rect c;
-	page_begin(pg, sp->name, T(pg, MSG_CHOOSE_TEXT), notice_text(pg, s->notice));
+	page_begin(pg, sp->name, T(pg, TXT_CHOOSE_TEXT), notice_text(pg, s->notice));
 	c = pg->content;
 	if (p == NULL || n == 0)
 		return;
 	/* R-D11-SCREEN: every list and the blank vote on this one screen.
 	 * The largest words that fit: titles with the candidates, then bold
 	 * titles with them, then bold titles alone (the candidates open from
-	 * the list); for each, the fewest columns whose tiles hold the words. */
-	for (level = 0; level < 3 && !fits; level++)
+	 * the list); for each, the fewest columns whose tiles hold the words.
+	 * The choice is kept for the next frames of the same page. */
+	static struct {
+		const void *op, *font;
+		char uuid[64];
+		SDL_Rect content;
+		enum iso_lang lang;
+		int font_px, level, cols, tw, th, need;
+		bool fits;
+	} memo;
+	if (memo.op == pg->v->op && memo.font == u->body && memo.font_px == u->m.font_px &&
+	    memo.lang == pg->v->lang &&
+	    strcmp(memo.uuid, sp->uuid) == 0 && SDL_RectEquals(&memo.content, &c)) {
+		level = memo.level + 1;
+		cols = memo.cols + 1;
+		tw = memo.tw;
+		th = memo.th;
+		need = memo.need;
+		fits = memo.fits;
+	}
+	for (level = fits ? level : 0; level < 3 && !fits; level++)
 		for (cols = 1; cols <= n && !fits; cols++) {
 			need = 0;
 			rows = (n + cols - 1) / cols;
@@ -239,6 +259,18 @@ static void choose(struct page *pg, const struct session *s)
 		pg->l->overflow = true;
 	level--;
 	cols--;
+	memo.op = pg->v->op;
+	memo.font = u->body;
+	memo.font_px = u->m.font_px;
+	memo.lang = pg->v->lang;
+	snprintf(memo.uuid, sizeof memo.uuid, "%s", sp->uuid);
+	memo.content = c;
+	memo.level = level;
+	memo.cols = cols;
+	memo.tw = tw;
+	memo.th = th;
+	memo.need = need;
+	memo.fits = fits;
 	/* no taller than needed, nor than three targets, so the eye finds them */
 	if (th > u->m.target_px * 3 && th > need)
 		th = need > u->m.target_px * 3 ? need : u->m.target_px * 3;
@@ -250,7 +282,7 @@ static void choose(struct page *pg, const struct session *s)
 			pg->v->focus == ID_CHOICE + choice);
 		target(pg, b, ID_CHOICE + choice);
 	}
-	page_buttons(pg, ID_BACK, MSG_BACK, ID_TO_REVIEW, MSG_TO_REVIEW, UI_BUTTON_MAIN);
+	page_buttons(pg, ID_BACK, TXT_BACK, ID_TO_REVIEW, TXT_TO_REVIEW, UI_BUTTON_MAIN);
 }
 
 static void review(struct page *pg, const struct session *s)
@@ -260,28 +292,28 @@ static void review(struct page *pg, const struct session *s)
 	const struct operation_poll *p = operation_poll(pg->v->op, sp->uuid);
 	char title[512], line[512];
 	SDL_Rect c;
-	page_begin(pg, T(pg, MSG_REVIEW_TITLE), T(pg, MSG_REVIEW_TEXT), NULL);
+	page_begin(pg, T(pg, TXT_REVIEW_TITLE), T(pg, TXT_REVIEW_TEXT), NULL);
 	c = pg->content;
 	c.h = c.h < u->m.target_px * 3 ? c.h : u->m.target_px * 3;
 	if (sp->choice == 0 || p == NULL) {
-		ui_tile(u, c, T(pg, MSG_BLANK), T(pg, MSG_REVIEW_BLANK), false, true, false);
+		ui_tile(u, c, T(pg, TXT_BLANK), T(pg, TXT_REVIEW_BLANK), false, true, false);
 	} else {
 		const struct operation_list *l = &p->lists[sp->choice - 1];
 		snprintf(title, sizeof title, "%s — %s", l->acronym, l->name);
 		candidates_line(l, line, sizeof line);
 		ui_tile(u, c, title, line, false, true, false);
 	}
-	page_buttons(pg, ID_CHANGE, MSG_CHANGE, ID_CONFIRM, MSG_CONFIRM, UI_BUTTON_MAIN);
+	page_buttons(pg, ID_CHANGE, TXT_CHANGE, ID_CONFIRM, TXT_CONFIRM, UI_BUTTON_MAIN);
 }
 
 static void validate(struct page *pg, const struct session *s)
 {
 	char pw[128];
 	dots(pw, sizeof pw, pg->v->password_len);
-	page_begin(pg, T(pg, MSG_VALIDATE_TITLE), T(pg, MSG_VALIDATE_TEXT),
+	page_begin(pg, T(pg, TXT_VALIDATE_TITLE), T(pg, TXT_VALIDATE_TEXT),
 		   notice_text(pg, s->notice));
-	field(pg, pg->content.y, MSG_PASSWORD, MSG_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
-	page_buttons(pg, ID_BACK, MSG_BACK, ID_VALIDATE, MSG_VALIDATE, UI_BUTTON_MAIN);
+	field(pg, pg->content.y, TXT_PASSWORD, TXT_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
+	page_buttons(pg, ID_BACK, TXT_BACK, ID_VALIDATE, TXT_VALIDATE, UI_BUTTON_MAIN);
 }
 
 static void qr(struct ui *u, const char *text, SDL_Rect box)
@@ -299,11 +331,18 @@ static void qr(struct ui *u, const char *text, SDL_Rect box)
 	/* always dark on light, whatever the theme: scanners expect it */
 	ui_fill(u, (SDL_Rect){x0 - 4 * mod, y0 - 4 * mod, side * mod, side * mod},
 		(struct ui_color){255, 255, 255});
-	for (int y = 0; y < q->width; y++)
-		for (int x = 0; x < q->width; x++)
-			if (q->data[y * q->width + x] & 1)
-				ui_fill(u, (SDL_Rect){x0 + x * mod, y0 + y * mod, mod, mod},
-					(struct ui_color){0, 0, 0});
+	{
+		SDL_Rect *dark = malloc((size_t)q->width * (size_t)q->width * sizeof *dark);
+		int n = 0;
+		for (int y = 0; dark != NULL && y < q->width; y++)
+			for (int x = 0; x < q->width; x++)
+				if (q->data[y * q->width + x] & 1)
+					dark[n++] = (SDL_Rect){x0 + x * mod, y0 + y * mod, mod, mod};
+		SDL_SetRenderDrawColor(u->r, 0, 0, 0, 255);
+		if (dark != NULL)
+			SDL_RenderFillRects(u->r, dark, n);
+		free(dark);
+	}
 	QRcode_free(q);
 }
 
@@ -316,43 +355,43 @@ static void receipt(struct page *pg, const struct session *s)
 	time_t t = (time_t)sp->receipt_time;
 	SDL_Rect c;
 	int y, half;
-	page_begin(pg, T(pg, MSG_RECEIPT_TITLE), T(pg, MSG_RECEIPT_TEXT), NULL);
+	page_begin(pg, T(pg, TXT_RECEIPT_TITLE), T(pg, TXT_RECEIPT_TEXT), NULL);
 	c = pg->content;
 	half = c.w / 2;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%d/%m/%Y %H:%M:%S UTC", &tm);
 	y = c.y;
 	y += ui_text(u, u->bold, sp->name, c.x, y, half, u->p->text, false);
-	y += ui_text(u, u->body, T(pg, MSG_RECEIPT_TRACKER), c.x, y, half, u->p->text, false);
+	y += ui_text(u, u->body, T(pg, TXT_RECEIPT_TRACKER), c.x, y, half, u->p->text, false);
 	y += ui_text(u, u->title, sp->tracker, c.x, y, half - u->m.gap_px, u->p->text, false);
-	snprintf(text, sizeof text, "%s %s", T(pg, MSG_RECEIPT_TIME), when);
+	snprintf(text, sizeof text, "%s %s", T(pg, TXT_RECEIPT_TIME), when);
 	ui_text(u, u->body, text, c.x, y + u->m.gap_px, half, u->p->text, false);
 	snprintf(text, sizeof text, "%s %s %lld", sp->uuid, sp->tracker, (long long)sp->receipt_time);
 	qr(u, text, (SDL_Rect){c.x + half, c.y, half, c.h});
-	page_buttons(pg, 0, MSG_BACK, ID_CONTINUE, MSG_CONTINUE, UI_BUTTON_MAIN);
+	page_buttons(pg, 0, TXT_BACK, ID_CONTINUE, TXT_CONTINUE, UI_BUTTON_MAIN);
 }
 
 static void problem(struct page *pg, const struct session *s)
 {
 	static const enum msg msgs[] = {
-		[PROBLEM_NONE] = MSG_PROBLEM_OTHER,	      [PROBLEM_LOGIN] = MSG_PROBLEM_LOGIN,
-		[PROBLEM_LOCKED] = MSG_PROBLEM_LOCKED,	      [PROBLEM_CLOSED] = MSG_PROBLEM_CLOSED,
-		[PROBLEM_SUSPENDED] = MSG_PROBLEM_SUSPENDED,  [PROBLEM_ALREADY_VOTED] = MSG_PROBLEM_ALREADY_VOTED,
-		[PROBLEM_NETWORK] = MSG_PROBLEM_NETWORK,      [PROBLEM_SECURITY] = MSG_PROBLEM_SECURITY,
-		[PROBLEM_PASSWORD] = MSG_PROBLEM_PASSWORD,    [PROBLEM_OTHER] = MSG_PROBLEM_OTHER,
+		[PROBLEM_NONE] = TXT_PROBLEM_OTHER,	      [PROBLEM_LOGIN] = TXT_PROBLEM_LOGIN,
+		[PROBLEM_LOCKED] = TXT_PROBLEM_LOCKED,	      [PROBLEM_CLOSED] = TXT_PROBLEM_CLOSED,
+		[PROBLEM_SUSPENDED] = TXT_PROBLEM_SUSPENDED,  [PROBLEM_ALREADY_VOTED] = TXT_PROBLEM_ALREADY_VOTED,
+		[PROBLEM_NETWORK] = TXT_PROBLEM_NETWORK,      [PROBLEM_SECURITY] = TXT_PROBLEM_SECURITY,
+		[PROBLEM_PASSWORD] = TXT_PROBLEM_PASSWORD,    [PROBLEM_OTHER] = TXT_PROBLEM_OTHER,
 	};
 	char text[512];
 	if (s->problem == PROBLEM_LOCKED)
-		tr_n(pg->v->lang, MSG_PROBLEM_LOCKED, (long long)s->retry_after, text, sizeof text);
+		tr_n(pg->v->lang, TXT_PROBLEM_LOCKED, (long long)s->retry_after, text, sizeof text);
 	else if (s->problem == PROBLEM_OTHER && s->problem_text[0] != '\0')
-		snprintf(text, sizeof text, "%s %s", T(pg, MSG_PROBLEM_OTHER), s->problem_text);
+		snprintf(text, sizeof text, "%s %s", T(pg, TXT_PROBLEM_OTHER), s->problem_text);
 	else
 		snprintf(text, sizeof text, "%s", T(pg, msgs[s->problem]));
 	page_begin(pg, text, NULL, NULL);
 	if (s->problem == PROBLEM_NETWORK && s->failed_action != ACTION_NONE)
-		page_buttons(pg, ID_BACK, MSG_BACK, ID_RETRY, MSG_RETRY, UI_BUTTON_ALERT);
+		page_buttons(pg, ID_BACK, TXT_BACK, ID_RETRY, TXT_RETRY, UI_BUTTON_ALERT);
 	else
-		page_buttons(pg, 0, MSG_BACK, ID_BACK, MSG_CONTINUE, UI_BUTTON_ALERT);
+		page_buttons(pg, 0, TXT_BACK, ID_BACK, TXT_CONTINUE, UI_BUTTON_ALERT);
 }
 
 void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,
@@ -381,7 +420,7 @@ void screen_draw(struct ui *u, const struct session *s, const struct screen_view
 		validate(&pg, s);
 		break;
 	case SCREEN_WORKING:
-		page_begin(&pg, tr(v->lang, MSG_WORKING), tr(v->lang, MSG_WORKING_TEXT), NULL);
+		page_begin(&pg, tr(v->lang, TXT_WORKING), tr(v->lang, TXT_WORKING_TEXT), NULL);
 		break;
 	case SCREEN_RECEIPT:
 		receipt(&pg, s);
@@ -390,16 +429,16 @@ void screen_draw(struct ui *u, const struct session *s, const struct screen_view
 		problem(&pg, s);
 		break;
 	case SCREEN_STILL_THERE:
-		tr_n(v->lang, MSG_STILL_THERE_TEXT, v->countdown, text, sizeof text);
-		page_begin(&pg, tr(v->lang, MSG_STILL_THERE_TITLE), text, NULL);
-		page_buttons(&pg, 0, MSG_BACK, ID_YES, MSG_YES, UI_BUTTON_MAIN);
+		tr_n(v->lang, TXT_STILL_THERE_TEXT, v->countdown, text, sizeof text);
+		page_begin(&pg, tr(v->lang, TXT_STILL_THERE_TITLE), text, NULL);
+		page_buttons(&pg, 0, TXT_BACK, ID_YES, TXT_YES, UI_BUTTON_MAIN);
 		break;
 	case SCREEN_PAUSED:
-		page_begin(&pg, tr(v->lang, MSG_PAUSED_TITLE), tr(v->lang, MSG_PAUSED_TEXT), NULL);
+		page_begin(&pg, tr(v->lang, TXT_PAUSED_TITLE), tr(v->lang, TXT_PAUSED_TEXT), NULL);
 		break;
 	case SCREEN_END:
-		page_begin(&pg, tr(v->lang, MSG_END_TITLE), tr(v->lang, MSG_END_TEXT), NULL);
-		page_buttons(&pg, 0, MSG_BACK, ID_CONTINUE, MSG_CONTINUE, UI_BUTTON_MAIN);
+		page_begin(&pg, tr(v->lang, TXT_END_TITLE), tr(v->lang, TXT_END_TEXT), NULL);
+		page_buttons(&pg, 0, TXT_BACK, ID_CONTINUE, TXT_CONTINUE, UI_BUTTON_MAIN);
 		break;
 	}
 }

@@ -38,12 +38,22 @@ enum iso_err ui_open(struct ui *u, SDL_Renderer *r, int w, int h, double px_per_
 		ui_close(u);
 		return ISO_E_IO;
 	}
-	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+	/* every fill is opaque: no blending (text textures blend on their own) */
+	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
 	return ISO_OK;
 }
 
 void ui_close(struct ui *u)
 {
+	for (int i = 0; i < UI_TEXT_CACHE; i++) {
+		if (u->cache[i].tex != NULL)
+			SDL_DestroyTexture(u->cache[i].tex);
+		/* a cached text may be a voter's name or identifier */
+		if (u->cache[i].text != NULL)
+			SDL_memset(u->cache[i].text, 0, strlen(u->cache[i].text));
+		free(u->cache[i].text);
+		u->cache[i] = (struct ui_text_cached){0};
+	}
 	if (u->body != NULL)
 		TTF_CloseFont(u->body);
 	if (u->bold != NULL)
@@ -83,14 +93,41 @@ void ui_frame(struct ui *u, SDL_Rect box, int t, struct ui_color c)
 static void blit(struct ui *u, TTF_Font *f, const char *s, int x, int y, struct ui_color fg)
 {
 	SDL_Color c = {fg.r, fg.g, fg.b, 255};
+	struct ui_text_cached *slot = &u->cache[0];
 	SDL_Surface *sf;
-	SDL_Texture *t;
-	if (s[0] == '\0' || (sf = TTF_RenderUTF8_Blended(f, s, c)) == NULL)
+	if (s[0] == '\0')
 		return;
-	if ((t = SDL_CreateTextureFromSurface(u->r, sf)) != NULL) {
+	u->clock++;
+	for (int i = 0; i < UI_TEXT_CACHE; i++) {
+		struct ui_text_cached *e = &u->cache[i];
+		if (e->tex != NULL && e->font == f && e->fg.r == fg.r && e->fg.g == fg.g &&
+		    e->fg.b == fg.b && strcmp(e->text, s) == 0) {
+			SDL_Rect d = {x, y, e->w, e->h};
+			e->used = u->clock;
+			SDL_RenderCopy(u->r, e->tex, NULL, &d);
+			return;
+		}
+		if (e->used < slot->used)
+			slot = e;
+	}
+	if ((sf = TTF_RenderUTF8_Blended(f, s, c)) == NULL)
+		return;
+	/* the least recently used slot takes it */
+	if (slot->tex != NULL)
+		SDL_DestroyTexture(slot->tex);
+	if (slot->text != NULL)
+		SDL_memset(slot->text, 0, strlen(slot->text));
+	free(slot->text);
+	*slot = (struct ui_text_cached){f, fg, strdup(s), SDL_CreateTextureFromSurface(u->r, sf),
+					sf->w, sf->h, u->clock};
+	if (slot->tex != NULL && slot->text != NULL) {
 		SDL_Rect d = {x, y, sf->w, sf->h};
-		SDL_RenderCopy(u->r, t, NULL, &d);
-		SDL_DestroyTexture(t);
+		SDL_RenderCopy(u->r, slot->tex, NULL, &d);
+	} else {
+		if (slot->tex != NULL)
+			SDL_DestroyTexture(slot->tex);
+		free(slot->text);
+		*slot = (struct ui_text_cached){0};
 	}
 	SDL_FreeSurface(sf);
 }
@@ -127,16 +164,23 @@ int ui_text(struct ui *u, TTF_Font *f, const char *utf8, int x, int y, int width
 			used += line_h;
 			continue;
 		}
-		/* the longest run of words that fits */
-		while (p[n] != '\0' && p[n] != '\n') {
-			size_t e = n;
-			while (p[e] == ' ')
-				e++;
-			while (p[e] != '\0' && p[e] != ' ' && p[e] != '\n')
-				e += char_len(p + e);
-			if (width_of(f, p, e) > width)
-				break;
-			fit = n = e;
+		/* the longest run of words that fits: each word measured once
+		 * (with the spaces before it), their widths added */
+		{
+			int line_w = 0;
+			while (p[n] != '\0' && p[n] != '\n') {
+				size_t e = n;
+				int ww;
+				while (p[e] == ' ')
+					e++;
+				while (p[e] != '\0' && p[e] != ' ' && p[e] != '\n')
+					e += char_len(p + e);
+				ww = width_of(f, p + n, e - n);
+				if (line_w + ww > width)
+					break;
+				line_w += ww;
+				fit = n = e;
+			}
 		}
 		if (fit == 0) { /* one word too long: cut it by characters */
 			while (p[fit] != '\0' && p[fit] != '\n' &&

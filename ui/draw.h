@@ -17,12 +17,26 @@
 
 #define UI_FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
+/* Rendered text, kept between frames: a screen draws the same words again
+ * and again (the frame budget is 8 ms at 1920×1080 in software). */
+#define UI_TEXT_CACHE 256
+struct ui_text_cached {
+	TTF_Font *font;
+	struct ui_color fg;
+	char *text;
+	SDL_Texture *tex;
+	int w, h;
+	unsigned long used;
+};
+
 struct ui {
 	SDL_Renderer *r;
 	int w, h;
 	struct ui_metrics m;
 	const struct ui_palette *p;
 	TTF_Font *body, *bold, *title; /* title: 1.4 × body, bold */
+	struct ui_text_cached cache[UI_TEXT_CACHE];
+	unsigned long clock;
 };
 
 /* Open the fonts for this density, text size and theme; the capital
