@@ -294,6 +294,12 @@ static void screen_changed(struct app *a)
 	}
 }
 
+void app_usb(struct app *a, bool alert)
+{
+	a->usb_alert = alert;
+	a->usb_pending = true;
+}
+
 void app_step(struct app *a, int64_t now)
 {
 	a->now = now;
@@ -302,6 +308,14 @@ void app_step(struct app *a, int64_t now)
 	if (a->joinable) {
 		pthread_join(a->worker, NULL);
 		a->joinable = false;
+	}
+	if (a->usb_pending) {
+		a->usb_pending = false;
+		session_usb(&a->s, a->usb_alert);
+		if (a->trace != NULL) {
+			fprintf(a->trace, "USB=%s\n", a->usb_alert ? "alert" : "cleared");
+			fflush(a->trace);
+		}
 	}
 	session_tick(&a->s, now);
 	if (a->s.action != ACTION_NONE) {

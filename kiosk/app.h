@@ -48,6 +48,7 @@ struct app {
 	atomic_bool busy;
 	bool joinable;
 	int64_t now;
+	bool usb_pending, usb_alert; /* applied when the worker is done */
 	FILE *trace; /* test mode: one line per screen shown, never a choice */
 };
 
@@ -67,6 +68,9 @@ void app_key(struct app *a, SDL_Keycode k, bool shift);
 /* Every loop: start the worker for the session's action, or collect it;
  * the clock (seconds) for the idle watch. */
 void app_step(struct app *a, int64_t now);
+/* The USB watch's state changed (usb.h): the session pauses or resumes
+ * as soon as no request is under way. */
+void app_usb(struct app *a, bool alert);
 /* Draw the screen (without presenting). */
 void app_draw(struct app *a);
 /* The screen shown ("working" while the worker runs). */

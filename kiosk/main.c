@@ -19,9 +19,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <poll.h>
+
 #include "app.h"
 #include "config.h"
 #include "shot.h"
+#include "usb.h"
 
 static const char prog[] = "isoloir-kiosk";
 static volatile sig_atomic_t stop;
@@ -222,6 +225,7 @@ int main(int argc, char **argv)
 	struct operation_where ow;
 	struct shell *sh = NULL;
 	struct app a;
+	struct usb_watch *usb = NULL;
 	bool app_ok = false;
 	SDL_Window *win = NULL;
 	SDL_Renderer *r = NULL;
@@ -364,16 +368,26 @@ int main(int argc, char **argv)
 		rc = run_script(&a, script, shots);
 		goto out;
 	}
+	/* a USB device plugged during a session pauses it */
+	if ((err = usb_watch_open(&usb)) != ISO_OK)
+		fprintf(stderr, "%s: no USB watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
 	if (a.trace != NULL) {
 		fprintf(a.trace, "READY\n");
 		fflush(a.trace);
 	}
 	while (!stop) {
 		SDL_Event e;
+		struct pollfd p = {usb != NULL ? usb_watch_fd(usb) : -1, POLLIN, 0};
 		while (SDL_PollEvent(&e))
 			/* closing the window is not a way out: SIGTERM is */
 			if (e.type != SDL_QUIT)
 				app_event(&a, &e);
+		if (usb != NULL && poll(&p, 1, 0) > 0) {
+			bool changed, alert;
+			usb_watch_read(usb, &changed, &alert);
+			if (changed)
+				app_usb(&a, alert);
+		}
 		app_step(&a, now_s());
 		app_draw(&a);
 		SDL_RenderPresent(r);
@@ -381,6 +395,7 @@ int main(int argc, char **argv)
 	}
 	rc = 0;
 out:
+	usb_watch_close(usb);
 	if (app_ok) {
 		if (a.trace != NULL)
 			fclose(a.trace);
