@@ -258,6 +258,27 @@ void app_event(struct app *a, const SDL_Event *e)
 
 /* ---- the loop ---- */
 
+static void jlog(struct app *a, enum kiosk_event ev, enum journal_outcome oc)
+{
+	if (a->journal != NULL && kiosk_journal_add(a->journal, ev, oc, a->now) != ISO_OK)
+		fprintf(stderr, "isoloir-kiosk: the journal cannot be written\n");
+}
+
+/* What the worker's outcome says to the journal: a login's outcome, a
+ * network failure, a security alert; never which poll or when a ballot
+ * left (R-C19-LINK). */
+static void journal_outcome(struct app *a)
+{
+	struct session *s = &a->s;
+	if (s->screen == SCREEN_ERROR && s->problem == PROBLEM_NETWORK)
+		jlog(a, EV_NETWORK_FAILURE, OUTCOME_FAILURE);
+	else if (s->screen == SCREEN_ERROR && s->problem == PROBLEM_SECURITY)
+		jlog(a, EV_SECURITY_ALERT, OUTCOME_FAILURE);
+	if (a->performed == ACTION_LOGIN)
+		jlog(a, EV_LOGIN, s->screen == SCREEN_POLLS ? OUTCOME_SUCCESS : OUTCOME_FAILURE);
+	a->performed = ACTION_NONE;
+}
+
 static void *work(void *arg)
 {
 	struct app *a = arg;
@@ -268,9 +289,13 @@ static void *work(void *arg)
 
 /* A new screen: its first target focused, the fields of a form emptied
  * when it opens, everything reset when the session is over. */
-static void screen_changed(struct app *a)
+static void screen_changed(struct app *a, enum session_screen before)
 {
 	enum session_screen sc = a->s.screen;
+	if (before == SCREEN_WELCOME && sc == SCREEN_IDENTIFY)
+		jlog(a, EV_SESSION_START, OUTCOME_NA);
+	if (sc == SCREEN_WELCOME)
+		jlog(a, before == SCREEN_STILL_THERE ? EV_SESSION_IDLE_WIPE : EV_SESSION_END, OUTCOME_NA);
 	if (a->trace != NULL) {
 		fprintf(a->trace, "SCREEN=%s\n", session_screen_name(sc));
 		fflush(a->trace);
@@ -309,9 +334,12 @@ void app_step(struct app *a, int64_t now)
 		pthread_join(a->worker, NULL);
 		a->joinable = false;
 	}
+	if (a->performed != ACTION_NONE)
+		journal_outcome(a);
 	if (a->usb_pending) {
 		a->usb_pending = false;
 		session_usb(&a->s, a->usb_alert);
+		jlog(a, a->usb_alert ? EV_USB_ALERT : EV_USB_CLEARED, OUTCOME_NA);
 		if (a->trace != NULL) {
 			fprintf(a->trace, "USB=%s\n", a->usb_alert ? "alert" : "cleared");
 			fflush(a->trace);
@@ -319,6 +347,7 @@ void app_step(struct app *a, int64_t now)
 	}
 	session_tick(&a->s, now);
 	if (a->s.action != ACTION_NONE) {
+		a->performed = a->s.action;
 		atomic_store(&a->busy, true);
 		if (pthread_create(&a->worker, NULL, work, a) == 0) {
 			a->joinable = true;
@@ -330,8 +359,9 @@ void app_step(struct app *a, int64_t now)
 		return;
 	}
 	if (a->s.screen != a->last_screen) {
+		enum session_screen before = a->last_screen;
 		a->last_screen = a->s.screen;
-		screen_changed(a);
+		screen_changed(a, before);
 	}
 }
 

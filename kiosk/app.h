@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "journal.h"
 #include "screens.h"
 #include "shell.h"
 
@@ -49,6 +50,8 @@ struct app {
 	bool joinable;
 	int64_t now;
 	bool usb_pending, usb_alert; /* applied when the worker is done */
+	enum session_action performed; /* the worker's action, for the journal */
+	struct kiosk_journal *journal;  /* may be NULL */
 	FILE *trace; /* test mode: one line per screen shown, never a choice */
 };
 

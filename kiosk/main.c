@@ -19,6 +19,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <poll.h>
 
 #include "app.h"
@@ -41,16 +43,32 @@ static void usage(FILE *out)
 		"Usage: %s --config FILE [--windowed WxH]\n"
 		"       %s --config FILE --headless WxH --script FILE --shots DIR [--trace FILE]\n"
 		"       %s pin CERTIFICATE.pem\n"
+		"       %s export-journal JOURNAL DEVICE-ID   (NIST SP 1500-101 JSON)\n"
 		"\n"
 		"The dedicated voting post: fullscreen, French by default, English one touch\n"
 		"away; the ballot is encrypted here and sent over pinned TLS.\n"
 		"\n"
 		"Configuration (key = value):\n"
 		"  operation     operation.json: registry, urns with their pins, polls, lists\n"
+		"  journal       the kiosk's journal (JSON lines, chained), e.g.\n"
+		"                /var/lib/isoloir-kiosk/journal.jsonl\n"
 		"  client_cert, client_key   the post's identity (PEM), from its enrolment\n"
 		"  language      fr (default) or en\n"
 		"  px_per_mm     the panel's pixels per millimetre (default: from the display)\n",
-		prog, prog, prog);
+		prog, prog, prog, prog);
+}
+
+/* the post's name: its certificate's common name */
+static void cert_name(const char *path, char *out, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	X509 *x = f != NULL ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	snprintf(out, size, "kiosk");
+	if (x != NULL)
+		X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, out, (int)size);
+	X509_free(x);
+	if (f != NULL)
+		fclose(f);
 }
 
 static int64_t now_s(void)
@@ -216,7 +234,7 @@ static bool size_arg(const char *s, int *w, int *h)
 int main(int argc, char **argv)
 {
 	const char *cpath = NULL, *script = NULL, *shots = ".", *trace = NULL, *bad = NULL;
-	static const char *const allowed[] = {"operation", "client_cert", "client_key",
+	static const char *const allowed[] = {"operation", "client_cert", "client_key", "journal",
 					      "language", "px_per_mm", NULL};
 	int w = 0, h = 0, rc = 1, line = 0;
 	bool headless = false, windowed = false;
@@ -226,6 +244,8 @@ int main(int argc, char **argv)
 	struct shell *sh = NULL;
 	struct app a;
 	struct usb_watch *usb = NULL;
+	struct kiosk_journal *journal = NULL;
+	char name[128];
 	bool app_ok = false;
 	SDL_Window *win = NULL;
 	SDL_Renderer *r = NULL;
@@ -238,6 +258,16 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		usage(stdout);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "export-journal") == 0) {
+		char *out = NULL;
+		if ((err = kiosk_journal_export_nist(argv[2], argv[3], &out)) != ISO_OK) {
+			fprintf(stderr, "%s: %s: %s\n", prog, argv[2], iso_strerror(err, iso_lang_from_env()));
+			return 1;
+		}
+		printf("%s\n", out);
+		free(out);
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "pin") == 0) {
@@ -282,7 +312,8 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	for (const char *const *k = (const char *const[]){"operation", "client_cert", "client_key", NULL};
+	for (const char *const *k =
+		     (const char *const[]){"operation", "client_cert", "client_key", "journal", NULL};
 	     *k != NULL; k++)
 		if (config_get(c, *k) == NULL) {
 			fprintf(stderr, "%s: %s: %s: %s\n", prog, cpath, *k,
@@ -305,11 +336,18 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	cert_name(config_get(c, "client_cert"), name, sizeof name);
+	if ((err = kiosk_journal_open(config_get(c, "journal"), name, &journal)) != ISO_OK) {
+		fprintf(stderr, "%s: %s: journal: %s\n", prog, cpath, iso_strerror(err, ISO_LANG_EN));
+		rc = 2;
+		goto out;
+	}
 	if ((json = read_all(config_get(c, "operation"), OPERATION_FILE_MAX, &len)) == NULL ||
 	    (err = operation_parse(json, len, &op, &ow)) != ISO_OK) {
 		char msg[512];
 		operation_where_format(&ow, json == NULL ? ISO_E_IO : err, ISO_LANG_EN, msg, sizeof msg);
 		fprintf(stderr, "%s: %s: %s\n", prog, config_get(c, "operation"), msg);
+		kiosk_journal_add(journal, EV_CONFIG_REFUSED, OUTCOME_FAILURE, now_s());
 		rc = 2;
 		goto out;
 	}
@@ -362,6 +400,8 @@ int main(int argc, char **argv)
 	if ((err = app_init(&a, op, sh, r, w, h, ppm, lang, now_s())) != ISO_OK)
 		goto out;
 	app_ok = true;
+	a.journal = journal;
+	kiosk_journal_add(journal, EV_KIOSK_START, OUTCOME_SUCCESS, now_s());
 	if (trace != NULL)
 		a.trace = fopen(trace, "a");
 	if (headless) {
@@ -400,7 +440,9 @@ out:
 		if (a.trace != NULL)
 			fclose(a.trace);
 		app_free(&a);
+		kiosk_journal_add(journal, EV_KIOSK_STOP, OUTCOME_SUCCESS, now_s());
 	}
+	kiosk_journal_close(journal);
 	if (r != NULL)
 		SDL_DestroyRenderer(r);
 	if (surface != NULL)

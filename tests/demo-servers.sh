@@ -133,6 +133,7 @@ cat >kiosk.conf <<CONF
 operation = $w/operation.json
 client_cert = $w/pki/kiosk.pem
 client_key = $w/pki/kiosk.key
+journal = $w/kiosk-journal.jsonl
 CONF
 mkdir -p screens
 pw() {
@@ -196,6 +197,10 @@ umask 022
 	tee kiosk.out
 rm -f ines.script
 echo "captures d’écran : $w/screens/"
+echo "-- le journal du poste (jamais un choix, un identifiant ni l’heure d’un bulletin) :"
+cut -c1-120 kiosk-journal.jsonl
+"$BIN/isoloir-kiosk" export-journal kiosk-journal.jsonl kiosk-042 >kiosk-journal-nist.json
+echo "export NIST SP 1500-101 : $w/kiosk-journal-nist.json"
 
 step "8. Les autres électeurs votent sur un poste (kiosk-042)"
 answer() { awk -F';' -v id="$1" '$1 == id { print $3 }' voters.csv; }

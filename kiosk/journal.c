@@ -1,0 +1,211 @@
+/* The kiosk's journal (see journal.h). */
+#include "journal.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hash.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define LINE_MAX_LEN 1024
+
+struct kiosk_journal {
+	int fd;
+	char source[128];
+	char head[65];
+	int64_t seq;
+};
+
+static const char *const outcomes[] = {"success", "failure", "na"};
+
+static const struct kiosk_event_info *info_of(int id)
+{
+	for (size_t i = 0; i < sizeof kiosk_events / sizeof kiosk_events[0]; i++)
+		if (kiosk_events[i].id == id)
+			return &kiosk_events[i];
+	return NULL;
+}
+
+/* the hash of a line: SHA-256 of prev and the line without its hash */
+static void line_hash(const char *prev, const char *body, char out[65])
+{
+	size_t n = strlen(prev) + strlen(body) + 2;
+	char *b = malloc(n);
+	if (b == NULL) {
+		snprintf(out, 65, "%s", GENESIS);
+		return;
+	}
+	snprintf(b, n, "%s\n%s", prev, body);
+	iso_sha256_hex(b, strlen(b), out);
+	free(b);
+}
+
+static void iso_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The body of entry seq (everything but its hash), compact, keys in order. */
+static int body_of(char *buf, size_t size, int64_t seq, const struct kiosk_event_info *e,
+		   const char *time, const char *outcome, const char *source, const char *prev)
+{
+	return snprintf(buf, size,
+			"{\"seq\":%lld,\"id\":%d,\"event\":\"%s\",\"time\":\"%s\",\"outcome\":\"%s\","
+			"\"source\":\"%s\",\"prev\":\"%s\"",
+			(long long)seq, e->id, e->name, time, outcome, source, prev);
+}
+
+/* Walk a journal's lines, checking the chain; fn (may be NULL) sees each. */
+static enum iso_err walk(const char *path, int64_t *ret_n, int64_t *ret_bad, char head[65],
+			 void (*fn)(void *arg, json_t *line), void *arg)
+{
+	FILE *f = fopen(path, "r");
+	char line[LINE_MAX_LEN + 2], prev[65] = GENESIS;
+	int64_t n = 0;
+	if (f == NULL)
+		return ISO_E_IO;
+	while (fgets(line, sizeof line, f) != NULL) {
+		json_t *o = json_loads(line, 0, NULL);
+		const struct kiosk_event_info *e =
+			info_of((int)json_integer_value(json_object_get(o, "id")));
+		const char *t = json_string_value(json_object_get(o, "time")),
+			   *oc = json_string_value(json_object_get(o, "outcome")),
+			   *src = json_string_value(json_object_get(o, "source")),
+			   *pv = json_string_value(json_object_get(o, "prev")),
+			   *h = json_string_value(json_object_get(o, "hash"));
+		char body[LINE_MAX_LEN], want[65];
+		n++;
+		if (e == NULL || t == NULL || oc == NULL || src == NULL || pv == NULL || h == NULL ||
+		    json_integer_value(json_object_get(o, "seq")) != n || strcmp(pv, prev) != 0 ||
+		    json_object_size(o) != 8 ||
+		    strcmp(e->name, json_string_value(json_object_get(o, "event")) ?: "") != 0) {
+			json_decref(o);
+			fclose(f);
+			*ret_bad = n;
+			return ISO_E_JOURNAL_BROKEN;
+		}
+		body_of(body, sizeof body, n, e, t, oc, src, pv);
+		line_hash(prev, body, want);
+		if (strcmp(want, h) != 0) {
+			json_decref(o);
+			fclose(f);
+			*ret_bad = n;
+			return ISO_E_JOURNAL_BROKEN;
+		}
+		if (fn != NULL)
+			fn(arg, o);
+		snprintf(prev, sizeof prev, "%s", h);
+		json_decref(o);
+	}
+	fclose(f);
+	*ret_n = n;
+	if (head != NULL)
+		snprintf(head, 65, "%s", prev);
+	return ISO_OK;
+}
+
+enum iso_err kiosk_journal_open(const char *path, const char *source, struct kiosk_journal **ret)
+{
+	struct kiosk_journal *j = calloc(1, sizeof *j);
+	int64_t bad = 0;
+	enum iso_err err;
+	if (j == NULL)
+		return ISO_E_NOMEM;
+	/* the source is a certificate's name: letters, digits and - . _ only */
+	for (const char *p = source; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '.' || *p == '_')) {
+			free(j);
+			return ISO_E_INVALID_ARG;
+		}
+	snprintf(j->source, sizeof j->source, "%s", source);
+	if ((j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		free(j);
+		return ISO_E_IO;
+	}
+	if ((err = walk(path, &j->seq, &bad, j->head, NULL, NULL)) != ISO_OK) {
+		close(j->fd);
+		free(j);
+		return err;
+	}
+	*ret = j;
+	return ISO_OK;
+}
+
+void kiosk_journal_close(struct kiosk_journal *j)
+{
+	if (j == NULL)
+		return;
+	close(j->fd);
+	free(j);
+}
+
+enum iso_err kiosk_journal_add(struct kiosk_journal *j, enum kiosk_event ev,
+			       enum journal_outcome outcome, int64_t time)
+{
+	const struct kiosk_event_info *e = info_of((int)ev);
+	char t[32], body[LINE_MAX_LEN], hash[65], line[LINE_MAX_LEN + 128];
+	int n;
+	if (e == NULL || (unsigned)outcome > OUTCOME_NA)
+		return ISO_E_INVALID_ARG;
+	iso_time(time, t);
+	body_of(body, sizeof body, j->seq + 1, e, t, outcomes[outcome], j->source, j->head);
+	line_hash(j->head, body, hash);
+	n = snprintf(line, sizeof line, "%s,\"hash\":\"%s\"}\n", body, hash);
+	if (n <= 0 || (size_t)n >= sizeof line || write(j->fd, line, (size_t)n) != n ||
+	    fdatasync(j->fd) != 0)
+		return ISO_E_IO;
+	j->seq++;
+	snprintf(j->head, sizeof j->head, "%s", hash);
+	return ISO_OK;
+}
+
+enum iso_err kiosk_journal_verify(const char *path, int64_t *ret_entries, int64_t *ret_bad_line)
+{
+	*ret_bad_line = 0;
+	return walk(path, ret_entries, ret_bad_line, NULL, NULL, NULL);
+}
+
+static void nist_event(void *arg, json_t *o)
+{
+	json_t *events = arg;
+	const struct kiosk_event_info *e = info_of((int)json_integer_value(json_object_get(o, "id")));
+	char seq[24];
+	/* the schema has the sequence as a string */
+	snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(o, "seq")));
+	json_array_append_new(
+		events, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "@type", "EventLog.Event", "Id",
+				  json_string_value(json_object_get(o, "event")), "Sequence", seq,
+				  "TimeStamp", json_string_value(json_object_get(o, "time")),
+				  "Disposition", json_string_value(json_object_get(o, "outcome")),
+				  "Description", e != NULL ? e->description : ""));
+}
+
+enum iso_err kiosk_journal_export_nist(const char *path, const char *device_id, char **ret)
+{
+	json_t *events = json_array(), *log;
+	int64_t n = 0, bad = 0;
+	char now[32];
+	enum iso_err err = walk(path, &n, &bad, NULL, nist_event, events);
+	if (err != ISO_OK) {
+		json_decref(events);
+		return err;
+	}
+	iso_time((int64_t)time(NULL), now);
+	log = json_pack("{s:{s:s, s:s, s:[{s:s, s:s, s:s, s:o}]}}", "ElectionEventLog", "@type",
+			"EventLog.ElectionEventLog", "GeneratedTime", now, "Device", "@type",
+			"EventLog.Device", "Id", device_id, "Type", "other", "Event", events);
+	if (log == NULL)
+		return ISO_E_NOMEM;
+	*ret = json_dumps(log, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(log);
+	return *ret != NULL ? ISO_OK : ISO_E_NOMEM;
+}
