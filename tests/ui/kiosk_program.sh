@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# isoloir-kiosk as a program: --help; a configuration or operation file
+# refused clearly (exit 2, the line, key, poll or field named) before
+# anything is shown; the pin of a certificate as openssl computes it.
+# Usage: tests/ui/kiosk_program.sh ISOLOIR-KIOSK DATA-DIR FIXTURE WORK
+set -euo pipefail
+K=$1 D=$2 F=$3 W=$4
+rm -rf "$W" && mkdir -p "$W"
+"$K" --help | grep -q "operation.json"
+[ "$("$K" pin "$F/server.pem")" = "$(cat "$F/server.pin")" ]
+expect() { # pattern config-text
+	printf '%s\n' "$2" >"$W/k.conf"
+	set +e
+	"$K" --config "$W/k.conf" --headless 640x480 --script /dev/null --shots "$W" 2>"$W/err"
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] && grep -q -- "$1" "$W/err" || {
+		echo "E: expected exit 2 and '$1', got $rc: $(cat "$W/err")" >&2; exit 1; }
+}
+good="operation = $D/kiosk/operation.json
+client_cert = $F/kiosk.pem
+client_key = $F/kiosk.key
+journal = $W/journal.jsonl"
+expect "line 1" "operation"
+expect "colour" "$good
+colour = blue"
+expect "journal" "$(grep -v '^journal' <<<"$good")"
+expect "language" "$good
+language = de"
+expect "px_per_mm" "$good
+px_per_mm = 100"
+sed 's/"name":"Liste B"/"name":"Liste Z"/' "$D/kiosk/operation.json" >"$W/op.json"
+expect "poll 1, list 2, field name" "$(sed "s|^operation = .*|operation = $W/op.json|" <<<"$good")"
+grep -q '"event":"config-refused"' "$W/journal.jsonl"
+# a good configuration plays an empty script and stops
+printf '%s\n' "$good" >"$W/k.conf"
+"$K" --config "$W/k.conf" --headless 640x480 --script /dev/null --shots "$W"
+grep -q '"event":"kiosk-stop"' "$W/journal.jsonl"
+echo "I: every mistake named"
