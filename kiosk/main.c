@@ -148,6 +148,7 @@ static int run_script(struct app *a, const char *path, const char *shots)
 	FILE *f = fopen(path, "r");
 	char line[512];
 	int n = 0;
+	Uint64 timer = 0;
 	if (f == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 		return 2;
@@ -204,6 +205,13 @@ static int run_script(struct app *a, const char *path, const char *shots)
 			free(px);
 			if (ok)
 				printf("screenshot %s\n", out);
+		} else if (strcmp(cmd, "timer-start") == 0) {
+			timer = SDL_GetPerformanceCounter();
+		} else if (strcmp(cmd, "timer-stop") == 0 && arg != NULL) {
+			/* what a voter waits, e.g. from validation to the receipt */
+			printf("timer %s %.1f ms\n", arg,
+			       (double)(SDL_GetPerformanceCounter() - timer) * 1e3 /
+				       (double)SDL_GetPerformanceFrequency());
 		} else if (strcmp(cmd, "tracker") == 0) {
 			/* the receipt shown: its poll and tracker, for the demo's check */
 			if (a->s.current >= 0)

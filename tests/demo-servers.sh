@@ -123,12 +123,9 @@ bureau -X POST --data '' "https://127.0.0.1:$AB/open"; echo
 bureau -X POST --data '' "https://127.0.0.1:$BB/open"; echo
 
 step "7. Le poste de vote : Inès Moreau vote à ses deux scrutins sur isoloir-kiosk"
-esc() { sed 's/\\/\\\\/g; s/"/\\"/g' "$1" | tr -d '\n'; }
-pin=$("$BIN/isoloir-kiosk" pin pki/server.pem)
-lists='[{"acronym":"LA","name":"Liste A","candidates":["Camille Durand","Sacha Petit"],"profession_de_foi":"Pour des services publics de proximité."},{"acronym":"LB","name":"Liste B","candidates":["Noé Bernard","Léa Garnier"],"profession_de_foi":"Pour l’égalité professionnelle."},{"acronym":"LC","name":"Liste C","candidates":["Hugo Roux","Chloé Faure"],"profession_de_foi":"Pour le télétravail choisi."}]'
-cat >operation.json <<JSON
-{"version":1,"operation":"Démonstration","space":"Espace électoral de démonstration","registry":{"url":"https://127.0.0.1:$RK","pin":"$pin"},"polls":[{"uuid":"$A","name":"Comité social","election":"$(esc "op/$A/election.json")","urn":{"url":"https://127.0.0.1:$AK","pin":"$pin"},"lists":$lists},{"uuid":"$B","name":"Délégués du personnel","election":"$(esc "op/$B/election.json")","urn":{"url":"https://127.0.0.1:$BK","pin":"$pin"},"lists":$lists}]}
-JSON
+"$HERE/server/kiosk-operation.sh" "$BIN/isoloir-kiosk" pki/server.pem "$RK" \
+	"$A" "Comité social" "op/$A/election.json" "$AK" \
+	"$B" "Délégués du personnel" "op/$B/election.json" "$BK" >operation.json
 cat >kiosk.conf <<CONF
 operation = $w/operation.json
 client_cert = $w/pki/kiosk.pem

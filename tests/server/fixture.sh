@@ -42,6 +42,7 @@ TPL
 done
 # an operation of two polls made by the credential authority: one password
 # per voter for all their polls (op/letters-*.csv), cheap Argon2id costs
+# unless ARGON2=T,M,P says otherwise (the benchmarks use the production's)
 mkdir op
 (
 	cd op
@@ -55,7 +56,7 @@ mkdir op
 		echo "zoe.martin;Zoé Martin;30/01/2001;$c"
 		echo "yann.le-gall;Yann Le Gall;12/12/1972;$e"
 	} >voters.csv
-	"$I" operation credentials $q --file voters.csv --dir . --argon2 1,8,1 2>/dev/null
+	"$I" operation credentials $q --file voters.csv --dir . --argon2 "${ARGON2:-1,8,1}" 2>/dev/null
 	for u in "$c" "$e"; do
 		(
 			cd "$u"
