@@ -53,6 +53,8 @@ enum session_screen app_screen(struct app *a)
 
 /* ---- the voter's acts ---- */
 
+static void backspace(struct app *a);
+
 static bool idle(struct app *a)
 {
 	return !atomic_load(&a->busy);
@@ -64,6 +66,11 @@ void app_activate(struct app *a, int id)
 	if (!idle(a))
 		return;
 	session_activity(s, a->now);
+	if (id >= ID_KEY && id < ID_KEY + 128) {
+		char c[2] = {(char)(id - ID_KEY), '\0'};
+		app_text(a, c);
+		return;
+	}
 	if (id >= ID_CHOICE) {
 		session_touch(s, id - ID_CHOICE);
 		return;
@@ -124,6 +131,12 @@ void app_activate(struct app *a, int id)
 		break;
 	case ID_RETRY:
 		session_retry(s);
+		break;
+	case ID_KEY_BACKSPACE:
+		backspace(a);
+		break;
+	case ID_KEY_SHIFT:
+		a->shift = !a->shift;
 		break;
 	default:
 		break;
@@ -302,6 +315,7 @@ static void screen_changed(struct app *a, enum session_screen before)
 	}
 	a->focus = 0;
 	a->field = 0;
+	a->shift = false;
 	if (sc == SCREEN_WELCOME) {
 		fields_wipe(a);
 		a->set = a->defaults;
@@ -379,8 +393,9 @@ void app_draw(struct app *a)
 		if (!a->ui_open)
 			return;
 	}
-	v = (struct screen_view){a->set.lang, a->set.audio, a->focus, a->identifier, a->answer,
-				 (int)strlen(a->password), 0, a->op};
+	v = (struct screen_view){a->set.lang, a->set.audio, a->focus,	  a->identifier,
+				 a->answer,	  (int)strlen(a->password), 0, a->op,
+				 a->keyboard,	  a->shift,		  a->field};
 	if (!busy && a->s.screen == SCREEN_STILL_THERE)
 		v.countdown = (int)(SESSION_COUNTDOWN_S - (a->now - a->s.screen_since));
 	screen_draw(&a->u, busy ? &working : &a->s, &v, &a->layout);

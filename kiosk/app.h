@@ -41,6 +41,8 @@ struct app {
 	char identifier[SESSION_IDENTIFIER_MAX + 1], answer[SESSION_ANSWER_MAX + 1];
 	char *password; /* secure heap, APP_PASSWORD_MAX + 1 */
 	int field;      /* the field typed into (ID_FIELD_*), or 0 */
+	bool keyboard;  /* the on-screen keyboard is shown (touch-only posts) */
+	bool shift;     /* its capitals */
 	int focus;      /* the focused target, or 0 */
 	int pressed;    /* the target under a press, or 0 */
 	struct screen_layout layout;

@@ -54,7 +54,8 @@ static void usage(FILE *out)
 		"                /var/lib/isoloir-kiosk/journal.jsonl\n"
 		"  client_cert, client_key   the post's identity (PEM), from its enrolment\n"
 		"  language      fr (default) or en\n"
-		"  px_per_mm     the panel's pixels per millimetre (default: from the display)\n",
+		"  px_per_mm     the panel's pixels per millimetre (default: from the display)\n"
+		"  touch_keyboard  yes: an on-screen keyboard (posts with a touch panel only)\n",
 		prog, prog, prog, prog);
 }
 
@@ -243,7 +244,7 @@ int main(int argc, char **argv)
 {
 	const char *cpath = NULL, *script = NULL, *shots = ".", *trace = NULL, *bad = NULL;
 	static const char *const allowed[] = {"operation", "client_cert", "client_key", "journal",
-					      "language", "px_per_mm", NULL};
+					      "language", "px_per_mm", "touch_keyboard", NULL};
 	int w = 0, h = 0, rc = 1, line = 0;
 	bool headless = false, windowed = false;
 	struct config *c = NULL;
@@ -338,6 +339,12 @@ int main(int argc, char **argv)
 		}
 		lang = strcmp(l, "en") == 0 ? ISO_LANG_EN : ISO_LANG_FR;
 	}
+	if (config_get(c, "touch_keyboard") != NULL && strcmp(config_get(c, "touch_keyboard"), "yes") != 0 &&
+	    strcmp(config_get(c, "touch_keyboard"), "no") != 0) {
+		fprintf(stderr, "%s: %s: touch_keyboard: yes or no\n", prog, cpath);
+		rc = 2;
+		goto out;
+	}
 	if (config_get(c, "px_per_mm") != NULL &&
 	    ((ppm = strtod(config_get(c, "px_per_mm"), NULL)) < 2 || ppm > 20)) {
 		fprintf(stderr, "%s: %s: px_per_mm: between 2 and 20\n", prog, cpath);
@@ -409,6 +416,8 @@ int main(int argc, char **argv)
 		goto out;
 	app_ok = true;
 	a.journal = journal;
+	a.keyboard = config_get(c, "touch_keyboard") != NULL &&
+		     strcmp(config_get(c, "touch_keyboard"), "yes") == 0;
 	kiosk_journal_add(journal, EV_KIOSK_START, OUTCOME_SUCCESS, now_s());
 	if (trace != NULL)
 		a.trace = fopen(trace, "a");

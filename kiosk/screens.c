@@ -85,15 +85,25 @@ static void welcome(struct page *pg)
 	page_buttons(pg, 0, TXT_BACK, ID_START, TXT_START, UI_BUTTON_MAIN);
 }
 
-/* a labelled text field */
+/* a labelled text field: the label above it, or at its left when the
+ * page is short of room (the on-screen keyboard below) */
 static int field(struct page *pg, int y, enum msg label, enum msg hint, const char *value, int id)
 {
 	struct ui *u = pg->u;
 	SDL_Rect c = pg->content, box;
-	int used = ui_text(u, u->bold, T(pg, label), c.x, y, c.w, u->p->text, false);
-	box = (SDL_Rect){c.x, y + used, c.w, u->m.target_px};
+	bool compact = pg->v->keyboard;
+	int lw = compact ? c.w * 2 / 5 : c.w,
+	    used = ui_text(u, u->bold, T(pg, label), c.x,
+			   compact ? y + (u->m.target_px - TTF_FontLineSkip(u->bold)) / 2 : y, lw,
+			   u->p->text, false);
+	if (compact) {
+		box = (SDL_Rect){c.x + lw, y, c.w - lw, u->m.target_px};
+		used = 0;
+	} else {
+		box = (SDL_Rect){c.x, y + used, c.w, u->m.target_px};
+	}
 	ui_fill(u, box, u->p->background);
-	ui_frame(u, box, pg->v->focus == id ? u->m.gap_px : 2, u->p->text);
+	ui_frame(u, box, pg->v->focus == id || pg->v->field == id ? u->m.gap_px : 2, u->p->text);
 	ui_text(u, u->body, value, box.x + u->m.gap_px * 2,
 		box.y + (box.h - TTF_FontLineSkip(u->body)) / 2, box.w - 4 * u->m.gap_px, u->p->text,
 		false);
@@ -133,18 +143,70 @@ static void dots(char *buf, size_t size, int n)
 	buf[k] = '\0';
 }
 
+/* The on-screen keyboard for the focused field, at the bottom of the
+ * content: the characters that field takes (an identifier: letters,
+ * digits, . - _ @; the password: base58 letters and digits, capitals by
+ * the shift key; the answer: digits and /), then erase. Its height. */
+static int keyboard(struct page *pg, int field_id, int bottom)
+{
+	static const char *const ident[] = {"1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn.-_@"};
+	static const char *const pass[] = {"123456789", "azertyuiop", "qsdfghjkmn", "wxcvb-"};
+	static const char *const pass_up[] = {"123456789", "AZERTYUPQS", "DFGHJKLMNW", "XCVB-"};
+	static const char *const digits[] = {"123", "456", "789", "/0"};
+	const char *const *rows = field_id == ID_FIELD_PASSWORD ? (pg->v->shift ? pass_up : pass)
+				 : field_id == ID_FIELD_ANSWER ? digits
+							       : ident;
+	struct ui *u = pg->u;
+	int k = u->m.target_px, gap = u->m.gap_px, nrows = 5, top = bottom - nrows * (k + gap);
+	SDL_Rect c = pg->content;
+	for (int r = 0; r < 4; r++) {
+		int n = (int)strlen(rows[r]), x = c.x + (c.w - n * (k + gap) + gap) / 2;
+		for (int i = 0; i < n; i++) {
+			char label[2] = {rows[r][i], '\0'};
+			SDL_Rect b = {x + i * (k + gap), top + r * (k + gap), k, k};
+			int id = ID_KEY + (unsigned char)rows[r][i];
+			ui_button(u, b, label, UI_BUTTON_SECOND, pg->v->focus == id);
+			target(pg, b, id);
+		}
+	}
+	{
+		int w = 6 * k < c.w / 2 - gap ? 6 * k : c.w / 2 - gap, y = top + 4 * (k + gap);
+		SDL_Rect erase = {c.x + c.w / 2 + gap / 2, y, w, k},
+			 shift = {c.x + c.w / 2 - gap / 2 - w, y, w, k};
+		ui_button(u, erase, T(pg, TXT_ERASE), UI_BUTTON_SECOND, pg->v->focus == ID_KEY_BACKSPACE);
+		target(pg, erase, ID_KEY_BACKSPACE);
+		if (field_id == ID_FIELD_PASSWORD) {
+			ui_button(u, shift, T(pg, pg->v->shift ? TXT_LOWER : TXT_UPPER), UI_BUTTON_SECOND,
+				  pg->v->focus == ID_KEY_SHIFT);
+			target(pg, shift, ID_KEY_SHIFT);
+		}
+	}
+	return nrows * (k + gap);
+}
+
+/* the field typed into, or the first */
+static int field_shown(const struct page *pg, int first)
+{
+	int f = pg->v->field;
+	return f == ID_FIELD_IDENTIFIER || f == ID_FIELD_PASSWORD || f == ID_FIELD_ANSWER ? f : first;
+}
+
 static void identify(struct page *pg, const struct session *s)
 {
 	char pw[128];
-	int y;
+	int y, kb = pg->v->keyboard ? field_shown(pg, ID_FIELD_IDENTIFIER) : 0;
+	bool hints = kb == 0;
 	page_begin(pg, T(pg, TXT_IDENTIFY_TITLE), NULL, notice_text(pg, s->notice));
 	y = pg->content.y;
 	dots(pw, sizeof pw, pg->v->password_len);
 	y += field(pg, y, TXT_IDENTIFIER, TXT__COUNT, pg->v->identifier ? pg->v->identifier : "",
 		   ID_FIELD_IDENTIFIER);
-	y += field(pg, y, TXT_PASSWORD, TXT_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
-	field(pg, y, TXT_ANSWER, TXT_ANSWER_HINT, pg->v->answer ? pg->v->answer : "",
-	      ID_FIELD_ANSWER);
+	y += field(pg, y, TXT_PASSWORD, hints ? TXT_PASSWORD_HINT : TXT__COUNT, pw,
+		   ID_FIELD_PASSWORD);
+	y += field(pg, y, TXT_ANSWER, hints ? TXT_ANSWER_HINT : TXT__COUNT,
+		   pg->v->answer ? pg->v->answer : "", ID_FIELD_ANSWER);
+	if (kb != 0 && keyboard(pg, kb, pg->content.y + pg->content.h) > pg->content.y + pg->content.h - y)
+		pg->l->overflow = true;
 	page_buttons(pg, ID_BACK, TXT_BACK, ID_LOG_IN, TXT_LOG_IN, UI_BUTTON_MAIN);
 }
 
@@ -312,7 +374,14 @@ static void validate(struct page *pg, const struct session *s)
 	dots(pw, sizeof pw, pg->v->password_len);
 	page_begin(pg, T(pg, TXT_VALIDATE_TITLE), T(pg, TXT_VALIDATE_TEXT),
 		   notice_text(pg, s->notice));
-	field(pg, pg->content.y, TXT_PASSWORD, TXT_PASSWORD_HINT, pw, ID_FIELD_PASSWORD);
+	{
+		int y = pg->content.y + field(pg, pg->content.y, TXT_PASSWORD,
+					      pg->v->keyboard ? TXT__COUNT : TXT_PASSWORD_HINT, pw,
+					      ID_FIELD_PASSWORD);
+		if (pg->v->keyboard && keyboard(pg, ID_FIELD_PASSWORD, pg->content.y + pg->content.h) >
+					       pg->content.y + pg->content.h - y)
+			pg->l->overflow = true;
+	}
 	page_buttons(pg, ID_BACK, TXT_BACK, ID_VALIDATE, TXT_VALIDATE, UI_BUTTON_MAIN);
 }
 

@@ -33,11 +33,14 @@ enum target_id {
 	ID_CONTINUE,
 	ID_YES,
 	ID_RETRY,
+	ID_KEY_BACKSPACE,
+	ID_KEY_SHIFT,
 	ID_POLL = 100,  /* + poll index */
-	ID_CHOICE = 200 /* + choice (0 blank, 1.. lists) */
+	ID_CHOICE = 200, /* + choice (0 blank, 1.. lists) */
+	ID_KEY = 1000   /* + the character of an on-screen key (ASCII) */
 };
 
-#define SCREEN_TARGETS_MAX 96
+#define SCREEN_TARGETS_MAX 128
 
 struct target {
 	SDL_Rect box;
@@ -60,6 +63,9 @@ struct screen_view {
 	int password_len;          /* shown as dots */
 	int countdown;             /* seconds left on "still there?" */
 	const struct operation *op;
+	bool keyboard;             /* an on-screen keyboard (touch-only posts) */
+	bool shift;                /* its capitals */
+	int field;                 /* the field typed into (ID_FIELD_*), or 0 */
 };
 
 void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,

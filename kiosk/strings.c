@@ -127,6 +127,9 @@ static const char *const texts[TXT__COUNT][2] = {
 		"Try again"},
 	[TXT_CALL_STAFF] = {"Appelez un membre du personnel.",
 		"Call a member of staff."},
+	[TXT_ERASE] = {"⌫ Effacer", "⌫ Erase"},
+	[TXT_UPPER] = {"Majuscules", "Capitals"},
+	[TXT_LOWER] = {"Minuscules", "Small letters"},
 };
 
 void tr_n(enum iso_lang lang, enum msg m, long long n, char *buf, size_t size)

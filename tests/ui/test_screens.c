@@ -108,7 +108,7 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	static const enum session_poll_state states[] = {POLL_TO_VOTE, POLL_VOTED};
 	const struct session_login_result lr = {"token", "Élise Lefèvre", 2, uuids, names, states};
 	const char *cred = "F7d-jkL-2qW-PLx-u3m";
-	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op};
+	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0};
 	struct session s;
 	char name[128], good[ISO_CREDENTIAL_LEN + 1];
 #define SHOT(n)                                                             \
@@ -129,6 +129,16 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	v.answer = "";
 	session_identify(&s, "elise.lefevre", good, "");
 	SHOT("identify");
+	/* a touch-only post: the keyboard of the field typed into */
+	v.keyboard = true;
+	v.field = ID_FIELD_PASSWORD;
+	v.focus = ID_KEY + 'k';
+	SHOT("identify-keyboard");
+	v.field = ID_FIELD_ANSWER;
+	v.focus = ID_FIELD_ANSWER;
+	SHOT("identify-keyboard-answer");
+	v.keyboard = false;
+	v.field = 0;
 	session_identify(&s, "elise.lefevre", good, "14/07/1985");
 	v.focus = 0;
 	SHOT("working");
@@ -153,6 +163,13 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	v.focus = ID_FIELD_PASSWORD;
 	v.password_len = 15;
 	SHOT("validate");
+	v.keyboard = true;
+	v.shift = true;
+	v.field = ID_FIELD_PASSWORD;
+	SHOT("validate-keyboard");
+	v.keyboard = false;
+	v.shift = false;
+	v.field = 0;
 	session_validate(&s, good);
 	session_done_validate(&s, ISO_OK, "{}", 0, NULL);
 	session_done_encrypt(&s, ISO_OK, "{}", "s0ABnC8xRUlVtGnOlqfjHk2cFOjqiWSsvxTr8nPRoiI");
