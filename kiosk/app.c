@@ -71,6 +71,8 @@ void app_activate(struct app *a, int id)
 		app_text(a, c);
 		return;
 	}
+	if (a->viewing > 0 && id != ID_VIEW_PREV && id != ID_VIEW_NEXT && id != ID_VIEW_CLOSE)
+		return; /* the viewer's own buttons only */
 	if (id >= ID_CHOICE) {
 		session_touch(s, id - ID_CHOICE);
 		return;
@@ -137,6 +139,21 @@ void app_activate(struct app *a, int id)
 		break;
 	case ID_KEY_SHIFT:
 		a->shift = !a->shift;
+		break;
+	case ID_DETAILS:
+		if (s->screen == SCREEN_CHOOSE)
+			a->viewing = 1;
+		break;
+	case ID_VIEW_PREV:
+	case ID_VIEW_NEXT:
+		if (a->viewing > 0 && s->current >= 0) {
+			int n = (int)s->polls[s->current].nlists;
+			a->viewing = (a->viewing - 1 + (id == ID_VIEW_NEXT ? 1 : n - 1)) % n + 1;
+		}
+		break;
+	case ID_VIEW_CLOSE:
+		a->viewing = 0;
+		a->focus = ID_DETAILS;
 		break;
 	default:
 		break;
@@ -232,7 +249,7 @@ void app_key(struct app *a, SDL_Keycode k, bool shift)
 			app_activate(a, a->focus);
 		break;
 	case SDLK_ESCAPE:
-		app_activate(a, ID_BACK);
+		app_activate(a, a->viewing > 0 ? ID_VIEW_CLOSE : ID_BACK);
 		break;
 	case SDLK_BACKSPACE:
 		backspace(a);
@@ -316,6 +333,7 @@ static void screen_changed(struct app *a, enum session_screen before)
 	a->focus = 0;
 	a->field = 0;
 	a->shift = false;
+	a->viewing = 0;
 	if (sc == SCREEN_WELCOME) {
 		fields_wipe(a);
 		a->set = a->defaults;
@@ -395,7 +413,8 @@ void app_draw(struct app *a)
 	}
 	v = (struct screen_view){a->set.lang, a->set.audio, a->focus,	  a->identifier,
 				 a->answer,	  (int)strlen(a->password), 0, a->op,
-				 a->keyboard,	  a->shift,		  a->field};
+				 a->keyboard,	  a->shift,		  a->field,
+				 a->viewing};
 	if (!busy && a->s.screen == SCREEN_STILL_THERE)
 		v.countdown = (int)(SESSION_COUNTDOWN_S - (a->now - a->s.screen_since));
 	screen_draw(&a->u, busy ? &working : &a->s, &v, &a->layout);

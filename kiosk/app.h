@@ -43,6 +43,7 @@ struct app {
 	int field;      /* the field typed into (ID_FIELD_*), or 0 */
 	bool keyboard;  /* the on-screen keyboard is shown (touch-only posts) */
 	bool shift;     /* its capitals */
+	int viewing;    /* the list shown in detail (1..), or 0 */
 	int focus;      /* the focused target, or 0 */
 	int pressed;    /* the target under a press, or 0 */
 	struct screen_layout layout;

@@ -118,6 +118,8 @@ static const struct {
 	{"change", ID_CHANGE},	     {"confirm", ID_CONFIRM},
 	{"validate", ID_VALIDATE},   {"continue", ID_CONTINUE},
 	{"yes", ID_YES},	     {"retry", ID_RETRY},
+	{"details", ID_DETAILS},     {"next-list", ID_VIEW_NEXT},
+	{"previous-list", ID_VIEW_PREV}, {"close-list", ID_VIEW_CLOSE},
 };
 
 static const struct {

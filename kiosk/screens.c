@@ -65,6 +65,21 @@ static void page_buttons(struct page *pg, int back_id, enum msg back, int main_i
 	}
 }
 
+/* Three buttons in the bottom row: left, middle, right. */
+static void page_buttons3(struct page *pg, const int ids[3], const enum msg labels[3],
+			  enum ui_button_kind right_kind)
+{
+	struct ui *u = pg->u;
+	int m = u->m.margin_px, h = u->m.target_px, g = 2 * u->m.gap_px, y = u->h - m - h,
+	    bw = (u->w - 2 * m - 2 * g) / 3;
+	for (int i = 0; i < 3; i++) {
+		SDL_Rect b = {m + i * (bw + g), y, bw, h};
+		ui_button(u, b, T(pg, labels[i]), i == 2 ? right_kind : UI_BUTTON_SECOND,
+			  pg->v->focus == ids[i]);
+		target(pg, b, ids[i]);
+	}
+}
+
 /* ---- each screen ---- */
 
 static void welcome(struct page *pg)
@@ -344,7 +359,42 @@ static void choose(struct page *pg, const struct session *s)
 			pg->v->focus == ID_CHOICE + choice);
 		target(pg, b, ID_CHOICE + choice);
 	}
-	page_buttons(pg, ID_BACK, TXT_BACK, ID_TO_REVIEW, TXT_TO_REVIEW, UI_BUTTON_MAIN);
+	page_buttons3(pg, (const int[3]){ID_BACK, ID_DETAILS, ID_TO_REVIEW},
+		      (const enum msg[3]){TXT_BACK, TXT_DETAILS, TXT_TO_REVIEW}, UI_BUTTON_MAIN);
+}
+
+/* One list in detail (R-VOTE-07): its candidates and its profession de
+ * foi; nothing here chooses. */
+static void viewer(struct page *pg, const struct session *s)
+{
+	struct ui *u = pg->u;
+	const struct session_poll *sp = &s->polls[s->current];
+	const struct operation_poll *p = operation_poll(pg->v->op, sp->uuid);
+	const struct operation_list *l;
+	char title[512], names[4096];
+	size_t n = 0;
+	int y;
+	SDL_Rect c;
+	if (p == NULL || pg->v->viewing < 1 || (size_t)pg->v->viewing > p->nlists)
+		return;
+	l = &p->lists[pg->v->viewing - 1];
+	snprintf(title, sizeof title, "%s — %s", l->acronym, l->name);
+	page_begin(pg, title, NULL, NULL);
+	c = pg->content;
+	names[0] = '\0';
+	for (size_t i = 0; i < l->ncandidates && n + 4 < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? " · " : "",
+				      l->candidates[i]);
+	y = c.y;
+	y += ui_text(u, u->bold, T(pg, TXT_CANDIDATES), c.x, y, c.w, u->p->text, false);
+	y += ui_text(u, u->body, names, c.x, y, c.w, u->p->text, false) + u->m.gap_px;
+	y += ui_text(u, u->bold, T(pg, TXT_PROFESSION), c.x, y, c.w, u->p->text, false);
+	if (ui_text(u, u->body, l->profession_de_foi, c.x, y, c.w, u->p->text, true) > c.y + c.h - y)
+		pg->l->overflow = true; /* a long one is cut: the list's paper copy is there */
+	ui_text(u, u->body, l->profession_de_foi, c.x, y, c.w, u->p->text, false);
+	page_buttons3(pg, (const int[3]){ID_VIEW_PREV, ID_VIEW_CLOSE, ID_VIEW_NEXT},
+		      (const enum msg[3]){TXT_PREV_LIST, TXT_TO_LISTS, TXT_NEXT_LIST},
+		      UI_BUTTON_SECOND);
 }
 
 static void review(struct page *pg, const struct session *s)
@@ -480,7 +530,10 @@ void screen_draw(struct ui *u, const struct session *s, const struct screen_view
 		polls(&pg, s);
 		break;
 	case SCREEN_CHOOSE:
-		choose(&pg, s);
+		if (v->viewing > 0)
+			viewer(&pg, s);
+		else
+			choose(&pg, s);
 		break;
 	case SCREEN_REVIEW:
 		review(&pg, s);

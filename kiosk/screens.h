@@ -35,6 +35,10 @@ enum target_id {
 	ID_RETRY,
 	ID_KEY_BACKSPACE,
 	ID_KEY_SHIFT,
+	ID_DETAILS,
+	ID_VIEW_PREV,
+	ID_VIEW_NEXT,
+	ID_VIEW_CLOSE,
 	ID_POLL = 100,  /* + poll index */
 	ID_CHOICE = 200, /* + choice (0 blank, 1.. lists) */
 	ID_KEY = 1000   /* + the character of an on-screen key (ASCII) */
@@ -66,6 +70,7 @@ struct screen_view {
 	bool keyboard;             /* an on-screen keyboard (touch-only posts) */
 	bool shift;                /* its capitals */
 	int field;                 /* the field typed into (ID_FIELD_*), or 0 */
+	int viewing;               /* the list shown in detail (1..), or 0 */
 };
 
 void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,

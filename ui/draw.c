@@ -199,6 +199,8 @@ int ui_text(struct ui *u, TTF_Font *f, const char *utf8, int x, int y, int width
 		p += fit;
 		while (*p == ' ')
 			p++;
+		if (*p == '\n') /* the line's own end; another '\n' is an empty line */
+			p++;
 	}
 	return used;
 }

@@ -108,7 +108,7 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	static const enum session_poll_state states[] = {POLL_TO_VOTE, POLL_VOTED};
 	const struct session_login_result lr = {"token", "Élise Lefèvre", 2, uuids, names, states};
 	const char *cred = "F7d-jkL-2qW-PLx-u3m";
-	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0};
+	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0, 0};
 	struct session s;
 	char name[128], good[ISO_CREDENTIAL_LEN + 1];
 #define SHOT(n)                                                             \
@@ -156,6 +156,11 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	v.focus = ID_CHOICE + 3;
 	session_touch(&s, 3);
 	SHOT("choose-overvote");
+	/* R-VOTE-07: a list in detail */
+	v.viewing = 2;
+	v.focus = ID_VIEW_NEXT;
+	SHOT("list-details");
+	v.viewing = 0;
 	session_review(&s);
 	v.focus = ID_CONFIRM;
 	SHOT("review");
