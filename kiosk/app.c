@@ -18,7 +18,8 @@ enum iso_err app_init(struct app *a, const struct operation *op, struct shell *s
 	a->w = w;
 	a->h = h;
 	a->px_per_mm = px_per_mm;
-	a->defaults = (struct app_settings){lang, UI_TEXT_DEFAULT, UI_THEME_DEFAULT, false};
+	a->defaults = (struct app_settings){lang,  UI_TEXT_DEFAULT,      UI_THEME_DEFAULT,
+					    false, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT};
 	a->set = a->defaults;
 	a->now = now;
 	atomic_init(&a->busy, false);
@@ -35,8 +36,122 @@ static void fields_wipe(struct app *a)
 	OPENSSL_cleanse(a->password, APP_PASSWORD_MAX + 1);
 }
 
+/* ---- the spoken guidance ---- */
+
+static void *speaker(void *arg)
+{
+	struct app_voice *v = arg;
+	pthread_mutex_lock(&v->lock);
+	while (!v->quit) {
+		char *text;
+		unsigned gen;
+		enum iso_lang lang;
+		int speed, volume;
+		int16_t *s = NULL;
+		size_t n = 0;
+		if (v->pending == NULL) {
+			pthread_cond_wait(&v->wake, &v->lock);
+			continue;
+		}
+		text = v->pending;
+		v->pending = NULL;
+		gen = v->gen;
+		lang = v->lang;
+		speed = v->speed;
+		volume = v->volume;
+		pthread_mutex_unlock(&v->lock);
+		if (speech_say(v->speech, text, lang, speed, volume, &s, &n) != ISO_OK)
+			n = 0;
+		OPENSSL_cleanse(text, strlen(text));
+		free(text);
+		pthread_mutex_lock(&v->lock);
+		/* newer words came meanwhile: these are not said */
+		if (n > 0 && gen == v->gen) {
+			SDL_ClearQueuedAudio(v->dev);
+			SDL_QueueAudio(v->dev, s, (Uint32)(n * sizeof *s));
+			SDL_PauseAudioDevice(v->dev, 0);
+		}
+		if (s != NULL)
+			OPENSSL_cleanse(s, n * sizeof *s);
+		free(s);
+	}
+	pthread_mutex_unlock(&v->lock);
+	return NULL;
+}
+
+enum iso_err app_voice_start(struct app *a)
+{
+	struct app_voice *v = &a->voice;
+	SDL_AudioSpec want = {0}, got;
+	enum iso_err err = speech_new(&v->speech);
+	if (err != ISO_OK)
+		return err;
+	want.freq = speech_rate_hz(v->speech);
+	want.format = AUDIO_S16SYS;
+	want.channels = 1;
+	want.samples = 1024;
+	if ((v->dev = SDL_OpenAudioDevice(NULL, 0, &want, &got, 0)) == 0) {
+		speech_free(v->speech);
+		v->speech = NULL;
+		return ISO_E_IO;
+	}
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_cond_init(&v->wake, NULL);
+	if (pthread_create(&v->thread, NULL, speaker, v) != 0) {
+		SDL_CloseAudioDevice(v->dev);
+		speech_free(v->speech);
+		v->speech = NULL;
+		return ISO_E_IO;
+	}
+	v->running = true;
+	return ISO_OK;
+}
+
+/* Say these words now (the older ones cut), if the voter asked for it. */
+static void say(struct app *a, const char *words)
+{
+	struct app_voice *v = &a->voice;
+	char *copy;
+	if (!v->running || words == NULL || words[0] == '\0' || (copy = strdup(words)) == NULL)
+		return;
+	pthread_mutex_lock(&v->lock);
+	if (v->pending != NULL) {
+		OPENSSL_cleanse(v->pending, strlen(v->pending));
+		free(v->pending);
+	}
+	v->pending = copy;
+	v->lang = a->set.lang;
+	v->speed = a->set.speed;
+	v->volume = a->set.volume;
+	v->gen++;
+	SDL_ClearQueuedAudio(v->dev);
+	pthread_cond_signal(&v->wake);
+	pthread_mutex_unlock(&v->lock);
+}
+
+static void voice_stop(struct app *a)
+{
+	struct app_voice *v = &a->voice;
+	if (!v->running)
+		return;
+	pthread_mutex_lock(&v->lock);
+	v->quit = true;
+	pthread_cond_signal(&v->wake);
+	pthread_mutex_unlock(&v->lock);
+	pthread_join(v->thread, NULL);
+	if (v->pending != NULL) {
+		OPENSSL_cleanse(v->pending, strlen(v->pending));
+		free(v->pending);
+	}
+	SDL_ClearQueuedAudio(v->dev);
+	SDL_CloseAudioDevice(v->dev);
+	speech_free(v->speech);
+	v->running = false;
+}
+
 void app_free(struct app *a)
 {
+	voice_stop(a);
 	if (a->joinable)
 		pthread_join(a->worker, NULL);
 	session_wipe(&a->s);
@@ -97,6 +212,14 @@ void app_activate(struct app *a, int id)
 		break;
 	case ID_AUDIO:
 		a->set.audio = !a->set.audio;
+		if (!a->set.audio && a->voice.running)
+			SDL_ClearQueuedAudio(a->voice.dev);
+		break;
+	case ID_SPEED:
+		a->set.speed = (a->set.speed + 1) % SPEECH_SPEEDS;
+		break;
+	case ID_VOLUME:
+		a->set.volume = (a->set.volume + 1) % SPEECH_VOLUMES;
 		break;
 	case ID_FIELD_IDENTIFIER:
 	case ID_FIELD_PASSWORD:
@@ -414,8 +537,30 @@ void app_draw(struct app *a)
 	v = (struct screen_view){a->set.lang, a->set.audio, a->focus,	  a->identifier,
 				 a->answer,	  (int)strlen(a->password), 0, a->op,
 				 a->keyboard,	  a->shift,		  a->field,
-				 a->viewing};
+				 a->viewing,	  a->set.speed,		  a->set.volume};
 	if (!busy && a->s.screen == SCREEN_STILL_THERE)
 		v.countdown = (int)(SESSION_COUNTDOWN_S - (a->now - a->s.screen_since));
 	screen_draw(&a->u, busy ? &working : &a->s, &v, &a->layout);
+	/* the spoken guidance: the page when it changes, then the focused
+	 * item (the voter's choice included: to the headphones only) */
+	if (a->set.audio) {
+		enum session_screen sc = busy ? SCREEN_WORKING : a->s.screen;
+		if (sc != a->spoken_screen || !a->spoken_audio) {
+			char words[sizeof a->layout.spoken + 300] = "";
+			snprintf(words, sizeof words, "%s", a->layout.spoken);
+			for (int i = 0; i < a->layout.n; i++)
+				if (a->layout.t[i].id == a->focus)
+					snprintf(words + strlen(words), sizeof words - strlen(words), " %s",
+						 a->layout.t[i].label);
+			say(a, words);
+			a->spoken_screen = sc;
+			a->spoken_focus = a->focus;
+		} else if (a->focus != a->spoken_focus) {
+			for (int i = 0; i < a->layout.n; i++)
+				if (a->layout.t[i].id == a->focus)
+					say(a, a->layout.t[i].label);
+			a->spoken_focus = a->focus;
+		}
+	}
+	a->spoken_audio = a->set.audio;
 }

@@ -18,6 +18,7 @@
 #include "journal.h"
 #include "screens.h"
 #include "shell.h"
+#include "speech.h"
 
 #define APP_PASSWORD_MAX 64
 
@@ -26,6 +27,23 @@ struct app_settings {
 	enum ui_text_size size;
 	enum ui_contrast theme;
 	bool audio;
+	int speed, volume; /* speech.h steps */
+};
+
+/* The spoken guidance: a speaker thread synthesises the latest words and
+ * queues them on the audio device (the headphones); newer words cut older
+ * ones. */
+struct app_voice {
+	struct speech *speech;
+	SDL_AudioDeviceID dev;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	char *pending; /* the words to say next, or NULL */
+	enum iso_lang lang;
+	int speed, volume;
+	unsigned gen;
+	bool quit, running;
 };
 
 struct app {
@@ -56,7 +74,15 @@ struct app {
 	enum session_action performed; /* the worker's action, for the journal */
 	struct kiosk_journal *journal;  /* may be NULL */
 	FILE *trace; /* test mode: one line per screen shown, never a choice */
+	struct app_voice voice;
+	enum session_screen spoken_screen;
+	int spoken_focus;
+	bool spoken_audio;
 };
+
+/* Start the spoken guidance on an opened SDL audio subsystem (the kiosk's
+ * headphones); without it the audio setting says nothing. */
+enum iso_err app_voice_start(struct app *a);
 
 enum iso_err app_init(struct app *a, const struct operation *op, struct shell *sh,
 		      SDL_Renderer *r, int w, int h, double px_per_mm, enum iso_lang lang,

@@ -119,6 +119,7 @@ static const struct {
 	{"validate", ID_VALIDATE},   {"continue", ID_CONTINUE},
 	{"yes", ID_YES},	     {"retry", ID_RETRY},
 	{"details", ID_DETAILS},     {"next-list", ID_VIEW_NEXT},
+	{"speed", ID_SPEED},	     {"volume", ID_VOLUME},
 	{"previous-list", ID_VIEW_PREV}, {"close-list", ID_VIEW_CLOSE},
 };
 
@@ -427,6 +428,9 @@ int main(int argc, char **argv)
 		rc = run_script(&a, script, shots);
 		goto out;
 	}
+	/* the spoken guidance, to the post's headphones */
+	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || (err = app_voice_start(&a)) != ISO_OK)
+		fprintf(stderr, "%s: no spoken guidance: %s\n", prog, SDL_GetError());
 	/* a USB device plugged during a session pauses it */
 	if ((err = usb_watch_open(&usb)) != ISO_OK)
 		fprintf(stderr, "%s: no USB watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));

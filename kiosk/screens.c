@@ -3,6 +3,8 @@
  * the bottom (back on the left, the way on at the right). */
 #include "screens.h"
 
+#include "speech.h"
+
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +18,30 @@ struct page {
 	SDL_Rect content; /* what is left between the text and the buttons */
 };
 
-static void target(struct page *pg, SDL_Rect box, int id)
+/* src after what dst holds, within size, never cutting a UTF-8 character */
+static void append_utf8(char *dst, size_t size, const char *src)
 {
-	if (pg->l->n < SCREEN_TARGETS_MAX)
-		pg->l->t[pg->l->n++] = (struct target){box, id};
+	size_t n = strlen(dst), k = strlen(src);
+	if (n + 1 >= size)
+		return;
+	if (k > size - 1 - n) {
+		k = size - 1 - n;
+		while (k > 0 && ((unsigned char)src[k] & 0xc0) == 0x80)
+			k--;
+	}
+	memcpy(dst + n, src, k);
+	dst[n + k] = '\0';
+}
+
+static void target(struct page *pg, SDL_Rect box, int id, const char *label)
+{
+	if (pg->l->n < SCREEN_TARGETS_MAX) {
+		struct target *tg = &pg->l->t[pg->l->n++];
+		tg->box = box;
+		tg->id = id;
+		tg->label[0] = '\0';
+		append_utf8(tg->label, sizeof tg->label, label != NULL ? label : "");
+	}
 }
 
 static const char *T(const struct page *pg, enum msg m)
@@ -33,6 +55,12 @@ static void page_begin(struct page *pg, const char *title, const char *text, con
 	struct ui *u = pg->u;
 	int m = u->m.margin_px, y = m, w = u->w - 2 * m;
 	ui_clear(u);
+	pg->l->spoken[0] = '\0';
+	append_utf8(pg->l->spoken, sizeof pg->l->spoken, title);
+	append_utf8(pg->l->spoken, sizeof pg->l->spoken, ". ");
+	append_utf8(pg->l->spoken, sizeof pg->l->spoken, text != NULL ? text : "");
+	append_utf8(pg->l->spoken, sizeof pg->l->spoken, " ");
+	append_utf8(pg->l->spoken, sizeof pg->l->spoken, notice != NULL ? notice : "");
 	y += ui_text(u, u->title, title, m, y, w, u->p->text, false) + u->m.gap_px;
 	if (text != NULL)
 		y += ui_text(u, u->body, text, m, y, w, u->p->text, false) + u->m.gap_px;
@@ -56,12 +84,12 @@ static void page_buttons(struct page *pg, int back_id, enum msg back, int main_i
 	if (back_id != 0) {
 		SDL_Rect b = {m, y, bw, h};
 		ui_button(u, b, T(pg, back), UI_BUTTON_SECOND, pg->v->focus == back_id);
-		target(pg, b, back_id);
+		target(pg, b, back_id, T(pg, back));
 	}
 	if (main_id != 0) {
 		SDL_Rect b = {u->w - m - bw, y, bw, h};
 		ui_button(u, b, T(pg, main), kind, pg->v->focus == main_id);
-		target(pg, b, main_id);
+		target(pg, b, main_id, T(pg, main));
 	}
 }
 
@@ -76,7 +104,7 @@ static void page_buttons3(struct page *pg, const int ids[3], const enum msg labe
 		SDL_Rect b = {m + i * (bw + g), y, bw, h};
 		ui_button(u, b, T(pg, labels[i]), i == 2 ? right_kind : UI_BUTTON_SECOND,
 			  pg->v->focus == ids[i]);
-		target(pg, b, ids[i]);
+		target(pg, b, ids[i], T(pg, labels[i]));
 	}
 }
 
@@ -87,15 +115,36 @@ static void welcome(struct page *pg)
 	struct ui *u = pg->u;
 	SDL_Rect c;
 	int h = u->m.target_px, gap = u->m.gap_px * 2, bw;
-	static const int ids[4] = {ID_LANGUAGE, ID_TEXT_SIZE, ID_CONTRAST, ID_AUDIO};
-	static const enum msg labels[4] = {TXT_LANGUAGE, TXT_TEXT_SIZE, TXT_CONTRAST, TXT_AUDIO};
+	static const int ids[6] = {ID_LANGUAGE, ID_TEXT_SIZE, ID_CONTRAST, ID_AUDIO, ID_SPEED,
+				   ID_VOLUME};
+	char labels[6][96];
+	snprintf(labels[0], sizeof labels[0], "%s", T(pg, TXT_LANGUAGE));
+	snprintf(labels[1], sizeof labels[1], "%s", T(pg, TXT_TEXT_SIZE));
+	snprintf(labels[2], sizeof labels[2], "%s", T(pg, TXT_CONTRAST));
+	/* the voice's state is said on its button: nothing shows it otherwise */
+	{
+		/* French typography: a narrow no-break space before the colon and
+		 * the per cent sign, a decimal comma */
+		static const char *const speeds[2][SPEECH_SPEEDS] = {
+			{"0,5×", "0,75×", "1×", "1,5×", "2×"}, {"0.5×", "0.75×", "1×", "1.5×", "2×"}};
+		bool en = pg->v->lang == ISO_LANG_EN;
+		const char *colon = en ? ":" : "\u202f:", *pct = en ? "%" : "\u202f%";
+		int sp = pg->v->speed >= 0 && pg->v->speed < SPEECH_SPEEDS ? pg->v->speed
+									   : SPEECH_SPEED_DEFAULT;
+		snprintf(labels[3], sizeof labels[3], "%s%s %s", T(pg, TXT_AUDIO), colon,
+			 T(pg, pg->v->audio ? TXT_ON : TXT_OFF));
+		snprintf(labels[4], sizeof labels[4], "%s%s %s", T(pg, TXT_SPEED), colon,
+			 speeds[en][sp]);
+		snprintf(labels[5], sizeof labels[5], "%s%s %d%s", T(pg, TXT_VOLUME), colon,
+			 25 * (pg->v->volume + 1), pct);
+	}
 	page_begin(pg, T(pg, TXT_WELCOME_TITLE), T(pg, TXT_WELCOME_TEXT), NULL);
 	c = pg->content;
 	bw = (c.w - gap) / 2;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		SDL_Rect b = {c.x + (i % 2) * (bw + gap), c.y + (i / 2) * (h + gap), bw, h};
-		ui_button(u, b, T(pg, labels[i]), UI_BUTTON_SECOND, pg->v->focus == ids[i]);
-		target(pg, b, ids[i]);
+		ui_button(u, b, labels[i], UI_BUTTON_SECOND, pg->v->focus == ids[i]);
+		target(pg, b, ids[i], labels[i]);
 	}
 	page_buttons(pg, 0, TXT_BACK, ID_START, TXT_START, UI_BUTTON_MAIN);
 }
@@ -122,7 +171,7 @@ static int field(struct page *pg, int y, enum msg label, enum msg hint, const ch
 	ui_text(u, u->body, value, box.x + u->m.gap_px * 2,
 		box.y + (box.h - TTF_FontLineSkip(u->body)) / 2, box.w - 4 * u->m.gap_px, u->p->text,
 		false);
-	target(pg, box, id);
+	target(pg, box, id, T(pg, label));
 	used += box.h;
 	if (hint != TXT__COUNT)
 		used += ui_text(u, u->body, T(pg, hint), c.x, y + used, c.w, u->p->muted, false);
@@ -181,7 +230,7 @@ static int keyboard(struct page *pg, int field_id, int bottom)
 			SDL_Rect b = {x + i * (k + gap), top + r * (k + gap), k, k};
 			int id = ID_KEY + (unsigned char)rows[r][i];
 			ui_button(u, b, label, UI_BUTTON_SECOND, pg->v->focus == id);
-			target(pg, b, id);
+			target(pg, b, id, label);
 		}
 	}
 	{
@@ -189,11 +238,11 @@ static int keyboard(struct page *pg, int field_id, int bottom)
 		SDL_Rect erase = {c.x + c.w / 2 + gap / 2, y, w, k},
 			 shift = {c.x + c.w / 2 - gap / 2 - w, y, w, k};
 		ui_button(u, erase, T(pg, TXT_ERASE), UI_BUTTON_SECOND, pg->v->focus == ID_KEY_BACKSPACE);
-		target(pg, erase, ID_KEY_BACKSPACE);
+		target(pg, erase, ID_KEY_BACKSPACE, T(pg, TXT_ERASE));
 		if (field_id == ID_FIELD_PASSWORD) {
 			ui_button(u, shift, T(pg, pg->v->shift ? TXT_LOWER : TXT_UPPER), UI_BUTTON_SECOND,
 				  pg->v->focus == ID_KEY_SHIFT);
-			target(pg, shift, ID_KEY_SHIFT);
+			target(pg, shift, ID_KEY_SHIFT, T(pg, pg->v->shift ? TXT_LOWER : TXT_UPPER));
 		}
 	}
 	return nrows * (k + gap);
@@ -249,7 +298,7 @@ static void polls(struct page *pg, const struct session *s)
 		ui_tile(u, b, s->polls[i].name, T(pg, voted ? TXT_VOTED : TXT_TO_VOTE), false, voted,
 			pg->v->focus == ID_POLL + (int)i);
 		if (!voted)
-			target(pg, b, ID_POLL + (int)i);
+			target(pg, b, ID_POLL + (int)i, s->polls[i].name);
 	}
 	page_buttons(pg, 0, TXT_BACK, ID_FINISH, TXT_FINISH, UI_BUTTON_SECOND);
 }
@@ -357,7 +406,13 @@ static void choose(struct page *pg, const struct session *s)
 		tile_words(pg, p, choice, level < 2, title, sizeof title, line, sizeof line);
 		ui_tile(u, b, title, line[0] ? line : NULL, level > 0, sp->choice == choice,
 			pg->v->focus == ID_CHOICE + choice);
-		target(pg, b, ID_CHOICE + choice);
+		{
+			char said[256] = "";
+			append_utf8(said, sizeof said, title);
+			append_utf8(said, sizeof said, ". ");
+			append_utf8(said, sizeof said, line);
+			target(pg, b, ID_CHOICE + choice, said);
+		}
 	}
 	page_buttons3(pg, (const int[3]){ID_BACK, ID_DETAILS, ID_TO_REVIEW},
 		      (const enum msg[3]){TXT_BACK, TXT_DETAILS, TXT_TO_REVIEW}, UI_BUTTON_MAIN);

@@ -39,6 +39,8 @@ enum target_id {
 	ID_VIEW_PREV,
 	ID_VIEW_NEXT,
 	ID_VIEW_CLOSE,
+	ID_SPEED,
+	ID_VOLUME,
 	ID_POLL = 100,  /* + poll index */
 	ID_CHOICE = 200, /* + choice (0 blank, 1.. lists) */
 	ID_KEY = 1000   /* + the character of an on-screen key (ASCII) */
@@ -49,12 +51,14 @@ enum target_id {
 struct target {
 	SDL_Rect box;
 	int id;
+	char label[256]; /* what the spoken guidance says of it */
 };
 
 struct screen_layout {
 	struct target t[SCREEN_TARGETS_MAX];
 	int n;
-	bool overflow; /* the lists did not fit on one screen */
+	bool overflow;     /* the lists did not fit on one screen */
+	char spoken[1024]; /* the page's title, text and notice, to be read */
 };
 
 /* What is shown beyond the session: the settings, the focus, the text
@@ -71,6 +75,7 @@ struct screen_view {
 	bool shift;                /* its capitals */
 	int field;                 /* the field typed into (ID_FIELD_*), or 0 */
 	int viewing;               /* the list shown in detail (1..), or 0 */
+	int speed, volume;         /* the speech's steps (speech.h) */
 };
 
 void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,

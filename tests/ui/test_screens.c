@@ -15,6 +15,7 @@
 
 #include "../unit/check.h"
 #include "screens.h"
+#include "speech.h"
 #include "shot.h"
 
 #define W 1280
@@ -108,7 +109,7 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	static const enum session_poll_state states[] = {POLL_TO_VOTE, POLL_VOTED};
 	const struct session_login_result lr = {"token", "Élise Lefèvre", 2, uuids, names, states};
 	const char *cred = "F7d-jkL-2qW-PLx-u3m";
-	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0, 0};
+	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0, 0, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT};
 	struct session s;
 	char name[128], good[ISO_CREDENTIAL_LEN + 1];
 #define SHOT(n)                                                             \
