@@ -1,4 +1,5 @@
-/* The kiosk's words, French (default) and English, one entry per message.
+/* The kiosk's words, French (default) and English (gettext), one entry per
+ * message.
  * French typography: a narrow no-break space (U+202F) before « : ; ! ? »
  * and inside guillemets, typographic apostrophes, accents on capitals. */
 #ifndef ISOLOIR_KIOSK_STRINGS_H
@@ -86,6 +87,9 @@ enum msg {
 	TXT__COUNT
 };
 
+/* Bind the English catalogue (LOCALEDIR/en/LC_MESSAGES/isoloir-kiosk.mo;
+ * $ISOLOIR_LOCALEDIR overrides); tr does it on first use otherwise. */
+void strings_init(const char *localedir);
 /* Never NULL. */
 const char *tr(enum iso_lang lang, enum msg m);
 /* A message with its number ("{n}" in the text) into buf. */
