@@ -10,7 +10,10 @@
  * SIGTERM ends it cleanly, the session wiped; nothing of a session is
  * written to disk or to the logs (R-C19-NOMACHINE, R-C19-LINK). */
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -147,6 +151,44 @@ static bool wait_screen(struct app *a, const char *name)
 	return false;
 }
 
+/* The tests' memory scan: does any readable page of this process hold
+ * needle (other than the buffer that holds it for the search)? */
+static long memory_holds(const char *needle, size_t len)
+{
+	FILE *maps = fopen("/proc/self/maps", "r");
+	int mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	char line[512];
+	long found = 0;
+	unsigned char *page = malloc(1 << 20);
+	while (maps != NULL && mem >= 0 && page != NULL && fgets(line, sizeof line, maps) != NULL) {
+		unsigned long lo, hi;
+		char perms[8];
+		/* readable pages; not the sanitizers' terabytes of shadow */
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
+		    hi - lo > (256ul << 20) || strstr(line, "[vvar]") != NULL ||
+		    strstr(line, "[vsyscall]") != NULL)
+			continue;
+		for (unsigned long at = lo; at < hi; at += (1 << 20) - 64) {
+			size_t want = hi - at < (1 << 20) ? hi - at : (1 << 20);
+			ssize_t got = pread(mem, page, want, (off_t)at);
+			for (ssize_t i = 0; got > 0 && i + (ssize_t)len <= got; i++)
+				if (page[i] == (unsigned char)needle[0] && memcmp(page + i, needle, len) == 0 &&
+				    (const char *)(uintptr_t)(at + (unsigned long)i) != needle)
+					found++;
+			if (want < (1 << 20))
+				break;
+		}
+	}
+	if (page != NULL)
+		OPENSSL_cleanse(page, 1 << 20);
+	free(page);
+	if (mem >= 0)
+		close(mem);
+	if (maps != NULL)
+		fclose(maps);
+	return found;
+}
+
 static int run_script(struct app *a, const char *path, const char *shots)
 {
 	FILE *f = fopen(path, "r");
@@ -157,6 +199,9 @@ static int run_script(struct app *a, const char *path, const char *shots)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 		return 2;
 	}
+	/* no stdio buffer: the script holds passwords, and each line is wiped
+	 * once played, so a memory scan finds only what the kiosk kept */
+	setvbuf(f, NULL, _IONBF, 0);
 	frame(a);
 	while (fgets(line, sizeof line, f) != NULL && !stop) {
 		char *arg, *cmd = line;
@@ -216,6 +261,28 @@ static int run_script(struct app *a, const char *path, const char *shots)
 			printf("timer %s %.1f ms\n", arg,
 			       (double)(SDL_GetPerformanceCounter() - timer) * 1e3 /
 				       (double)SDL_GetPerformanceFrequency());
+		} else if (strcmp(cmd, "scan-memory") == 0 && arg != NULL) {
+			/* the secret of the file named: every form a voter types it */
+			FILE *nf = fopen(arg, "r");
+			char secret[128] = "", bare[128] = "";
+			size_t k = 0;
+			if (nf != NULL) {
+				setvbuf(nf, NULL, _IONBF, 0);
+				if (fgets(secret, sizeof secret, nf) == NULL)
+					secret[0] = '\0';
+				fclose(nf);
+			}
+			secret[strcspn(secret, "\r\n")] = '\0';
+			for (size_t i = 0; secret[i] != '\0' && k + 1 < sizeof bare; i++)
+				if (secret[i] != '-')
+					bare[k++] = secret[i];
+			bare[k] = '\0';
+			ok = secret[0] != '\0';
+			if (ok)
+				printf("memory-scan %ld %ld\n", memory_holds(secret, strlen(secret)),
+				       memory_holds(bare, strlen(bare)));
+			OPENSSL_cleanse(secret, sizeof secret);
+			OPENSSL_cleanse(bare, sizeof bare);
 		} else if (strcmp(cmd, "tracker") == 0) {
 			/* the receipt shown: its poll and tracker, for the demo's check */
 			if (a->s.current >= 0)
@@ -225,11 +292,12 @@ static int run_script(struct app *a, const char *path, const char *shots)
 			ok = false;
 		}
 		if (!ok) {
-			fprintf(stderr, "%s: %s line %d: cannot do \"%s%s%s\"\n", prog, path, n, cmd,
-				arg ? " " : "", arg ? arg : "");
+			fprintf(stderr, "%s: %s line %d: cannot do \"%s\"\n", prog, path, n, cmd);
+			OPENSSL_cleanse(line, sizeof line);
 			fclose(f);
 			return 1;
 		}
+		OPENSSL_cleanse(line, sizeof line);
 		frame(a);
 	}
 	fclose(f);

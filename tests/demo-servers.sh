@@ -188,12 +188,17 @@ wait end
 shot 09-fin
 tap continue
 wait welcome
+scan-memory $w/ines.pw
 SCRIPT
+printf '%s\n' "$ines" >ines.pw
 umask 022
 "$BIN/isoloir-kiosk" --config kiosk.conf --headless 1280x800 --script ines.script --shots screens |
 	tee kiosk.out
-rm -f ines.script
+rm -f ines.script ines.pw
 echo "captures d’écran : $w/screens/"
+# her session over, the kiosk's memory holds her password in no form
+grep -q '^memory-scan 0 0$' kiosk.out || { echo "E: the password is still in the kiosk's memory: $(grep memory-scan kiosk.out)" >&2; exit 1; }
+echo "mémoire du poste après la session : aucune trace du mot de passe"
 echo "-- le journal du poste (jamais un choix, un identifiant ni l’heure d’un bulletin) :"
 cut -c1-120 kiosk-journal.jsonl
 "$BIN/isoloir-kiosk" export-journal kiosk-journal.jsonl kiosk-042 >kiosk-journal-nist.json
