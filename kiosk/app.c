@@ -471,6 +471,21 @@ static void screen_changed(struct app *a, enum session_screen before)
 	} else if (sc == SCREEN_POLLS) {
 		/* the identification's fields served the login */
 		fields_wipe(a);
+		/* the focus on the first poll still to vote */
+		a->focus = ID_FINISH;
+		for (size_t i = a->s.npolls; i-- > 0;)
+			if (a->s.polls[i].state != POLL_VOTED)
+				a->focus = ID_POLL + (int)i;
+	} else if (sc == SCREEN_STILL_THERE) {
+		a->focus = ID_YES;
+	} else if (sc == SCREEN_RECEIPT || sc == SCREEN_END) {
+		a->focus = ID_CONTINUE;
+	} else if (sc == SCREEN_REVIEW) {
+		a->focus = ID_CONFIRM;
+	} else if (sc == SCREEN_ERROR) {
+		a->focus = a->s.problem == PROBLEM_NETWORK && a->s.failed_action != ACTION_NONE
+				   ? ID_RETRY
+				   : ID_BACK;
 	}
 }
 

@@ -189,6 +189,21 @@ shot 09-fin
 tap continue
 wait welcome
 scan-memory $w/ines.pw
+tap start
+wait identify
+type ines.moreau
+tap password
+type $ines
+tap answer
+type 14/07/1985
+tap log-in
+wait polls
+advance 301
+wait still-there
+shot 10-toujours-la
+advance 46
+wait welcome
+scan-memory $w/ines.pw
 SCRIPT
 printf '%s\n' "$ines" >ines.pw
 umask 022
@@ -197,8 +212,11 @@ umask 022
 rm -f ines.script ines.pw
 echo "captures d’écran : $w/screens/"
 # her session over, the kiosk's memory holds her password in no form
-grep -q '^memory-scan 0 0$' kiosk.out || { echo "E: the password is still in the kiosk's memory: $(grep memory-scan kiosk.out)" >&2; exit 1; }
-echo "mémoire du poste après la session : aucune trace du mot de passe"
+# and after a session left idle, wiped by the countdown
+[ "$(grep -c '^memory-scan 0 0$' kiosk.out)" = 2 ] ||
+	{ echo "E: the password is still in the kiosk's memory: $(grep memory-scan kiosk.out)" >&2; exit 1; }
+grep -q '"event":"session-idle-wipe"' kiosk-journal.jsonl || { echo "E: no idle wipe journaled" >&2; exit 1; }
+echo "mémoire du poste après la session, puis après une session abandonnée : aucune trace du mot de passe"
 echo "-- le journal du poste (jamais un choix, un identifiant ni l’heure d’un bulletin) :"
 cut -c1-120 kiosk-journal.jsonl
 "$BIN/isoloir-kiosk" export-journal kiosk-journal.jsonl kiosk-042 >kiosk-journal-nist.json
