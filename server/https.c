@@ -463,3 +463,19 @@ void https_stop(struct https_server *s)
 {
 	server_free(s);
 }
+
+bool https_is(const struct https_request *req, const char *method, const char *path)
+{
+	return strcmp(req->path, path) == 0 && strcmp(req->method, method) == 0;
+}
+
+void https_reply_unrouted(const struct https_request *req, struct https_response *resp,
+			  const char *const *paths)
+{
+	for (size_t i = 0; paths[i] != NULL; i++)
+		if (strcmp(req->path, paths[i]) == 0) {
+			https_reply_error(resp, 405, ISO_E_METHOD, NULL);
+			return;
+		}
+	https_reply_error(resp, 404, ISO_E_NOT_FOUND, NULL);
+}

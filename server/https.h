@@ -74,6 +74,16 @@ void https_reply_error(struct https_response *r, unsigned status, enum iso_err e
 void https_reply_bytes(struct https_response *r, unsigned status, const char *content_type,
 		       const char *data, size_t len);
 
+/* ---- routing ---- */
+
+/* Is this request method on path? */
+bool https_is(const struct https_request *req, const char *method, const char *path);
+/* No route took the request: 405 when its path is one of paths (a
+ * NULL-terminated list of the listener's routes) with another method, 404
+ * otherwise. */
+void https_reply_unrouted(const struct https_request *req, struct https_response *resp,
+			  const char *const *paths);
+
 /* The HTTP status for an error code of the protocol (400, 401, 403, 404,
  * 409, 410, 413, 423, 429, 500, 503 ...). */
 unsigned https_status_for(enum iso_err err);

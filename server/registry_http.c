@@ -12,23 +12,6 @@
 
 #define VERIFIER_MAX 64
 
-static bool is(const struct https_request *req, const char *method, const char *path)
-{
-	return strcmp(req->path, path) == 0 && strcmp(req->method, method) == 0;
-}
-
-/* 404 for an unknown path, 405 for a known path with another method */
-static void reply_unrouted(const struct https_request *req, struct https_response *resp,
-			   const char *const *paths)
-{
-	for (size_t i = 0; paths[i] != NULL; i++)
-		if (strcmp(req->path, paths[i]) == 0) {
-			https_reply_error(resp, 405, ISO_E_METHOD, NULL);
-			return;
-		}
-	https_reply_error(resp, 404, ISO_E_NOT_FOUND, NULL);
-}
-
 static void reply_err(struct https_response *resp, enum iso_err err, int64_t retry_after)
 {
 	json_t *extra = NULL;
@@ -208,18 +191,18 @@ void registry_handle_kiosk(void *arg, const struct https_request *req,
 		https_reply_error(resp, 403, ISO_E_CLIENT_CERT, NULL);
 		return;
 	}
-	if (is(req, "POST", "/login"))
+	if (https_is(req, "POST", "/login"))
 		post_login(r, req, resp);
-	else if (is(req, "POST", "/validate"))
+	else if (https_is(req, "POST", "/validate"))
 		post_validate(r, req, resp);
-	else if (is(req, "POST", "/confirm"))
+	else if (https_is(req, "POST", "/confirm"))
 		post_confirm(r, req, resp);
-	else if (is(req, "POST", "/logout"))
+	else if (https_is(req, "POST", "/logout"))
 		post_logout(r, req, resp);
-	else if (is(req, "GET", "/status"))
+	else if (https_is(req, "GET", "/status"))
 		get_status(r, resp);
 	else
-		reply_unrouted(req, resp, paths);
+		https_reply_unrouted(req, resp, paths);
 }
 
 /* ---- the bureau ---- */
@@ -284,41 +267,41 @@ void registry_handle_bureau(void *arg, const struct https_request *req,
 	json_t *o = NULL;
 	char actor[REGISTRY_KIOSK_MAX + 16];
 	enum iso_err err;
-	if (is(req, "GET", "/counts")) {
+	if (https_is(req, "GET", "/counts")) {
 		err = registry_counts(r, &o);
 		reply_json_of(resp, err, o);
 		return;
 	}
-	if (is(req, "GET", "/emargement.csv")) {
+	if (https_is(req, "GET", "/emargement.csv")) {
 		get_csv(r, resp);
 		return;
 	}
-	if (is(req, "GET", "/pending")) {
+	if (https_is(req, "GET", "/pending")) {
 		err = registry_pending(r, &o);
 		reply_json_of(resp, err, o);
 		return;
 	}
-	if (is(req, "GET", "/journal")) {
+	if (https_is(req, "GET", "/journal")) {
 		get_journal(r, resp);
 		return;
 	}
-	if (is(req, "GET", "/seals")) {
+	if (https_is(req, "GET", "/seals")) {
 		err = registry_seals(r, &o);
 		reply_json_of(resp, err, o);
 		return;
 	}
-	if (is(req, "GET", "/metrics")) {
+	if (https_is(req, "GET", "/metrics")) {
 		err = registry_metrics(r, &o);
 		reply_json_of(resp, err, o);
 		return;
 	}
 	snprintf(actor, sizeof actor, "bureau:%s", req->client);
 	for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++)
-		if (is(req, "POST", controls[i].path)) {
+		if (https_is(req, "POST", controls[i].path)) {
 			if ((err = registry_control(r, controls[i].action, actor)) == ISO_OK)
 				err = registry_counts(r, &o);
 			reply_json_of(resp, err, o);
 			return;
 		}
-	reply_unrouted(req, resp, paths);
+	https_reply_unrouted(req, resp, paths);
 }

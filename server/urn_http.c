@@ -11,23 +11,6 @@
 #include "hash.h"
 #include "urn.h"
 
-static bool is(const struct https_request *req, const char *method, const char *path)
-{
-	return strcmp(req->path, path) == 0 && strcmp(req->method, method) == 0;
-}
-
-/* 404 for an unknown path, 405 for a known path with another method */
-static void reply_unrouted(const struct https_request *req, struct https_response *resp,
-			   const char *const *paths)
-{
-	for (size_t i = 0; paths[i] != NULL; i++)
-		if (strcmp(req->path, paths[i]) == 0) {
-			https_reply_error(resp, 405, ISO_E_METHOD, NULL);
-			return;
-		}
-	https_reply_error(resp, 404, ISO_E_NOT_FOUND, NULL);
-}
-
 static void reply_err(struct https_response *resp, enum iso_err err, const struct iso_where *w)
 {
 	json_t *extra = NULL;
@@ -105,12 +88,12 @@ void urn_handle_kiosk(void *arg, const struct https_request *req, struct https_r
 {
 	static const char *const paths[] = {"/ballot", "/status", NULL};
 	struct urn *u = arg;
-	if (is(req, "POST", "/ballot"))
+	if (https_is(req, "POST", "/ballot"))
 		post_ballot(u, req, resp);
-	else if (is(req, "GET", "/status"))
+	else if (https_is(req, "GET", "/status"))
 		reply_status(u, resp, false);
 	else
-		reply_unrouted(req, resp, paths);
+		https_reply_unrouted(req, resp, paths);
 }
 
 /* ---- shared by the bureau and the public ---- */
@@ -235,15 +218,15 @@ void urn_handle_bureau(void *arg, const struct https_request *req, struct https_
 					    "/stop",   NULL};
 	struct urn *u = arg;
 	char actor[160];
-	if (is(req, "GET", "/state")) {
+	if (https_is(req, "GET", "/state")) {
 		reply_status(u, resp, true);
 		return;
 	}
-	if (is(req, "GET", "/journal")) {
+	if (https_is(req, "GET", "/journal")) {
 		get_journal(u, resp);
 		return;
 	}
-	if (is(req, "GET", "/metrics")) {
+	if (https_is(req, "GET", "/metrics")) {
 		json_t *m = NULL;
 		enum iso_err err = urn_metrics(u, &m);
 		if (err != ISO_OK)
@@ -252,17 +235,17 @@ void urn_handle_bureau(void *arg, const struct https_request *req, struct https_
 			https_reply_json(resp, 200, m);
 		return;
 	}
-	if (is(req, "GET", "/seals")) {
+	if (https_is(req, "GET", "/seals")) {
 		get_seals(u, resp);
 		return;
 	}
-	if (is(req, "GET", "/archive.bel")) {
+	if (https_is(req, "GET", "/archive.bel")) {
 		get_bureau_archive(u, resp);
 		return;
 	}
 	snprintf(actor, sizeof actor, "bureau:%s", req->client);
 	for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++)
-		if (is(req, "POST", controls[i].path)) {
+		if (https_is(req, "POST", controls[i].path)) {
 			enum iso_err err = urn_control(u, controls[i].action, actor);
 			if (err != ISO_OK)
 				reply_err(resp, err, NULL);
@@ -270,7 +253,7 @@ void urn_handle_bureau(void *arg, const struct https_request *req, struct https_
 				reply_status(u, resp, true);
 			return;
 		}
-	reply_unrouted(req, resp, paths);
+	https_reply_unrouted(req, resp, paths);
 }
 
 /* ---- the public board ---- */
@@ -294,15 +277,15 @@ void urn_handle_public(void *arg, const struct https_request *req, struct https_
 				 json_pack("{s:s, s:b}", "tracker", t, "present", present));
 		return;
 	}
-	if (is(req, "GET", "/status")) {
+	if (https_is(req, "GET", "/status")) {
 		reply_status(u, resp, false);
 		return;
 	}
-	if (is(req, "GET", "/seals")) {
+	if (https_is(req, "GET", "/seals")) {
 		get_seals(u, resp);
 		return;
 	}
-	if (is(req, "GET", "/trackers") || is(req, "GET", "/archive.bel")) {
+	if (https_is(req, "GET", "/trackers") || https_is(req, "GET", "/archive.bel")) {
 		/* the whole board, only once the vote is over */
 		if ((err = urn_state(u, &st)) != ISO_OK || st.phase != URN_FINISHED) {
 			reply_err(resp, err != ISO_OK ? err : ISO_E_NOT_PUBLISHED, NULL);
@@ -330,5 +313,5 @@ void urn_handle_public(void *arg, const struct https_request *req, struct https_
 		}
 		return;
 	}
-	reply_unrouted(req, resp, paths);
+	https_reply_unrouted(req, resp, paths);
 }
