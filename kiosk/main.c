@@ -29,6 +29,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "jsondoc.h"
 #include "shot.h"
 #include "usb.h"
 
@@ -92,22 +93,6 @@ static void harden(void)
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
 		fprintf(stderr, "%s: memory not locked (%s): the kiosk image grants it\n", prog,
 			strerror(errno));
-}
-
-static char *read_all(const char *path, size_t max, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *b = f != NULL ? malloc(max + 1) : NULL;
-	size_t n = b != NULL ? fread(b, 1, max + 1, f) : 0;
-	if (f != NULL)
-		fclose(f);
-	if (b == NULL || n > max) {
-		free(b);
-		return NULL;
-	}
-	b[n] = '\0';
-	*ret_len = n;
-	return b;
 }
 
 /* ---- the script of the headless mode ---- */
@@ -434,10 +419,12 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if ((json = read_all(config_get(c, "operation"), OPERATION_FILE_MAX, &len)) == NULL ||
+	ow = (struct operation_where){0, 0, NULL};
+	if ((err = iso_file_read(config_get(c, "operation"), OPERATION_FILE_MAX, &json, &len)) !=
+		    ISO_OK ||
 	    (err = operation_parse(json, len, &op, &ow)) != ISO_OK) {
 		char msg[512];
-		operation_where_format(&ow, json == NULL ? ISO_E_IO : err, ISO_LANG_EN, msg, sizeof msg);
+		operation_where_format(&ow, err, ISO_LANG_EN, msg, sizeof msg);
 		fprintf(stderr, "%s: %s: %s\n", prog, config_get(c, "operation"), msg);
 		kiosk_journal_add(journal, EV_CONFIG_REFUSED, OUTCOME_FAILURE, now_s());
 		rc = 2;

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "hash.h"
+#include "jsondoc.h"
 #include "registry.h"
 #include "registry_polls.h"
 #include "service.h"
@@ -69,43 +70,13 @@ static int config_error(const char *path, const char *key, int line, enum iso_er
 	return service_config_error(prog, path, key, line, err);
 }
 
-static char *slurp(const char *path, size_t max, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			char *nb;
-			cap = cap == 0 ? 65536 : cap * 2;
-			if (cap > max + 1 || (nb = realloc(buf, cap)) == NULL)
-				goto fail;
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f))
-		goto fail;
-	fclose(f);
-	*ret_len = n;
-	return buf;
-fail:
-	free(buf);
-	fclose(f);
-	return NULL;
-}
-
 static enum iso_err read_polls(const char *cpath, const char *path, struct registry_polls **ret)
 {
 	size_t len = 0, at = 0;
 	const char *field = NULL;
-	char *json = slurp(path, REGISTRY_POLLS_FILE_MAX, &len), *dir = strdup(path);
-	enum iso_err err = json == NULL || dir == NULL ? ISO_E_IO : ISO_OK;
+	char *json = NULL, *dir = strdup(path);
+	enum iso_err err = dir == NULL ? ISO_E_NOMEM
+				       : iso_file_read(path, REGISTRY_POLLS_FILE_MAX, &json, &len);
 	if (err == ISO_OK)
 		err = registry_polls_parse(json, len, dirname(dir), ret, &at, &field);
 	if (err == ISO_OK && (err = registry_polls_load_keys(*ret, &at)) != ISO_OK) {
@@ -138,9 +109,9 @@ static enum iso_err import_voters(struct registry *r, const char *cpath, const c
 		service_log(prog, "%lld voters already imported", (long long)st.nvoters);
 		return ISO_OK;
 	}
-	if ((json = slurp(path, REGISTRY_VOTERS_FILE_MAX, &len)) == NULL) {
-		service_log(prog, "%s: voters: %s: %s", cpath, path, iso_strerror(ISO_E_IO, ISO_LANG_EN));
-		return ISO_E_IO;
+	if ((err = iso_file_read(path, REGISTRY_VOTERS_FILE_MAX, &json, &len)) != ISO_OK) {
+		service_log(prog, "%s: voters: %s: %s", cpath, path, iso_strerror(err, ISO_LANG_EN));
+		return err;
 	}
 	/* the journal names the file imported by its hash */
 	iso_sha256_hex(json, len, hex);

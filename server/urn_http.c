@@ -2,13 +2,14 @@
  * board). Rule: nothing here decides; it reads the request, calls urn.c and
  * writes the answer. The kiosk's name (its certificate) is never passed on:
  * the urn does not record which kiosk sent a ballot (R-C19-LINK). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hash.h"
+#include "jsondoc.h"
 #include "urn.h"
 
 static void reply_err(struct https_response *resp, enum iso_err err, const struct iso_where *w)
@@ -124,33 +125,11 @@ static void get_seals(struct urn *u, struct https_response *resp)
 	https_reply_json(resp, 200, json_pack("{s:s, s:o}", "poll", urn_poll(u), "seals", a));
 }
 
-static enum iso_err file_slurp(const char *path, char **ret, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	char *buf;
-	if (f == NULL)
-		return ISO_E_IO;
-	if (fstat(fileno(f), &sb) != 0 || (buf = malloc((size_t)sb.st_size + 1)) == NULL) {
-		fclose(f);
-		return ISO_E_IO;
-	}
-	if (fread(buf, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
-		free(buf);
-		fclose(f);
-		return ISO_E_IO;
-	}
-	fclose(f);
-	*ret = buf;
-	*ret_len = (size_t)sb.st_size;
-	return ISO_OK;
-}
-
 static void reply_archive(struct urn *u, struct https_response *resp, const char *path)
 {
 	char *data;
 	size_t len;
-	enum iso_err err = file_slurp(path, &data, &len);
+	enum iso_err err = iso_file_read(path, SIZE_MAX, &data, &len);
 	if (err != ISO_OK) {
 		reply_err(resp, err, NULL);
 		return;
