@@ -139,17 +139,16 @@ pw() {
 	awk -F';' -v n="$n" '$1 == n { print $3 }' op/letters-passwords.csv | tr -d '\r'
 }
 ines=$(pw ines.moreau)
+# her identification, typed as a voter does
+login_lines() {
+	printf '%s\n' "tap start" "wait identify" "type ines.moreau" "tap password" "type $ines" \
+		"tap answer" "type 14/07/1985"
+}
 # the voter's acts (the script holds her password: demo only, mode 0600)
 umask 077
 cat >ines.script <<SCRIPT
 shot 01-accueil
-tap start
-wait identify
-type ines.moreau
-tap password
-type $ines
-tap answer
-type 14/07/1985
+$(login_lines)
 shot 02-identification
 tap log-in
 wait polls
@@ -189,13 +188,7 @@ shot 09-fin
 tap continue
 wait welcome
 scan-memory $w/ines.pw
-tap start
-wait identify
-type ines.moreau
-tap password
-type $ines
-tap answer
-type 14/07/1985
+$(login_lines)
 tap log-in
 wait polls
 advance 301
