@@ -186,7 +186,8 @@ void app_activate(struct app *a, int id)
 		app_text(a, c);
 		return;
 	}
-	if (a->viewing > 0 && id != ID_VIEW_PREV && id != ID_VIEW_NEXT && id != ID_VIEW_CLOSE)
+	if (a->viewing > 0 && id != ID_VIEW_PREV && id != ID_VIEW_NEXT && id != ID_VIEW_CLOSE &&
+	    id != ID_VIEW_PAGE_PREV && id != ID_VIEW_PAGE_NEXT)
 		return; /* the viewer's own buttons only */
 	if (id >= ID_CHOICE) {
 		session_touch(s, id - ID_CHOICE);
@@ -263,20 +264,46 @@ void app_activate(struct app *a, int id)
 	case ID_KEY_SHIFT:
 		a->shift = !a->shift;
 		break;
+	/* the viewer: each list, each page, is a new page for the spoken
+	 * guidance, said whole as when the voice is turned on */
 	case ID_DETAILS:
-		if (s->screen == SCREEN_CHOOSE)
+		if (s->screen == SCREEN_CHOOSE) {
 			a->viewing = 1;
+			a->view_page = 0;
+			a->spoken_audio = false;
+		}
 		break;
 	case ID_VIEW_PREV:
 	case ID_VIEW_NEXT:
 		if (a->viewing > 0 && s->current >= 0) {
 			int n = (int)s->polls[s->current].nlists;
 			a->viewing = (a->viewing - 1 + (id == ID_VIEW_NEXT ? 1 : n - 1)) % n + 1;
+			a->view_page = 0;
+			a->spoken_audio = false;
+		}
+		break;
+	case ID_VIEW_PAGE_PREV:
+	case ID_VIEW_PAGE_NEXT:
+		/* within the pages the viewer last drew; on the first or the last
+		 * page the button pressed is gone, the focus goes to the other */
+		if (a->viewing > 0) {
+			int last = a->layout.view_pages - 1;
+			a->view_page += id == ID_VIEW_PAGE_NEXT ? 1 : -1;
+			if (a->view_page > last)
+				a->view_page = last;
+			if (a->view_page < 0)
+				a->view_page = 0;
+			if (a->focus == id && last > 0 &&
+			    a->view_page == (id == ID_VIEW_PAGE_NEXT ? last : 0))
+				a->focus = id == ID_VIEW_PAGE_NEXT ? ID_VIEW_PAGE_PREV : ID_VIEW_PAGE_NEXT;
+			a->spoken_audio = false;
 		}
 		break;
 	case ID_VIEW_CLOSE:
 		a->viewing = 0;
+		a->view_page = 0;
 		a->focus = ID_DETAILS;
+		a->spoken_audio = false;
 		break;
 	default:
 		break;
@@ -457,6 +484,7 @@ static void screen_changed(struct app *a, enum session_screen before)
 	a->field = 0;
 	a->shift = false;
 	a->viewing = 0;
+	a->view_page = 0;
 	if (sc == SCREEN_WELCOME) {
 		fields_wipe(a);
 		a->set = a->defaults;
@@ -552,7 +580,8 @@ void app_draw(struct app *a)
 	v = (struct screen_view){a->set.lang, a->set.audio, a->focus,	  a->identifier,
 				 a->answer,	  (int)strlen(a->password), 0, a->op,
 				 a->keyboard,	  a->shift,		  a->field,
-				 a->viewing,	  a->set.speed,		  a->set.volume};
+				 a->viewing,	  a->view_page,		  a->set.speed,
+				 a->set.volume};
 	if (!busy && a->s.screen == SCREEN_STILL_THERE)
 		v.countdown = (int)(SESSION_COUNTDOWN_S - (a->now - a->s.screen_since));
 	screen_draw(&a->u, busy ? &working : &a->s, &v, &a->layout);

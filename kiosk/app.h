@@ -62,6 +62,7 @@ struct app {
 	bool keyboard;  /* the on-screen keyboard is shown (touch-only posts) */
 	bool shift;     /* its capitals */
 	int viewing;    /* the list shown in detail (1..), or 0 */
+	int view_page;  /* its page of profession de foi (0..) */
 	int focus;      /* the focused target, or 0 */
 	int pressed;    /* the target under a press, or 0 */
 	struct screen_layout layout;

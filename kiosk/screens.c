@@ -18,10 +18,11 @@ struct page {
 	SDL_Rect content; /* what is left between the text and the buttons */
 };
 
-/* src after what dst holds, within size, never cutting a UTF-8 character */
-static void append_utf8(char *dst, size_t size, const char *src)
+/* the first k bytes of src after what dst holds, within size, never
+ * cutting a UTF-8 character */
+static void append_utf8_n(char *dst, size_t size, const char *src, size_t k)
 {
-	size_t n = strlen(dst), k = strlen(src);
+	size_t n = strlen(dst);
 	if (n + 1 >= size)
 		return;
 	if (k > size - 1 - n) {
@@ -31,6 +32,11 @@ static void append_utf8(char *dst, size_t size, const char *src)
 	}
 	memcpy(dst + n, src, k);
 	dst[n + k] = '\0';
+}
+
+static void append_utf8(char *dst, size_t size, const char *src)
+{
+	append_utf8_n(dst, size, src, strlen(src));
 }
 
 static void target(struct page *pg, SDL_Rect box, int id, const char *label)
@@ -418,21 +424,51 @@ static void choose(struct page *pg, const struct session *s)
 		      (const enum msg[3]){TXT_BACK, TXT_DETAILS, TXT_TO_REVIEW}, UI_BUTTON_MAIN);
 }
 
+/* The viewer's page row, at the bottom of the content: the previous page
+ * (not on the first), the page's number ("Page 2 sur 3"), the next page
+ * (not on the last), in the columns of the bottom row's three buttons. */
+static void viewer_page_row(struct page *pg, int page, int pages, const char *number)
+{
+	struct ui *u = pg->u;
+	int m = u->m.margin_px, h = u->m.target_px, g = 2 * u->m.gap_px,
+	    y = pg->content.y + pg->content.h - h, bw = (u->w - 2 * m - 2 * g) / 3;
+	SDL_Rect prev = {m, y, bw, h}, middle = {m + bw + g, y, bw, h},
+		 next = {m + 2 * (bw + g), y, bw, h};
+	if (page > 0) {
+		ui_button(u, prev, T(pg, TXT_PAGE_PREV), UI_BUTTON_SECOND,
+			  pg->v->focus == ID_VIEW_PAGE_PREV);
+		target(pg, prev, ID_VIEW_PAGE_PREV, T(pg, TXT_PAGE_PREV));
+	}
+	ui_text_centred(u, u->bold, number, middle, u->p->text);
+	if (page + 1 < pages) {
+		ui_button(u, next, T(pg, TXT_PAGE_NEXT), UI_BUTTON_SECOND,
+			  pg->v->focus == ID_VIEW_PAGE_NEXT);
+		target(pg, next, ID_VIEW_PAGE_NEXT, T(pg, TXT_PAGE_NEXT));
+	}
+}
+
 /* One list in detail (R-VOTE-07): its candidates and its profession de
- * foi; nothing here chooses. */
+ * foi; nothing here chooses. A profession de foi longer than the page is
+ * shown in pages of whole lines (the candidates on the first), turned by
+ * a row of buttons above the bottom one; what is spoken is the page shown.
+ * The pages are found again at each frame: the same state, the same pages. */
 static void viewer(struct page *pg, const struct session *s)
 {
 	struct ui *u = pg->u;
 	const struct session_poll *sp = &s->polls[s->current];
 	const struct operation_poll *p = operation_poll(pg->v->op, sp->uuid);
 	const struct operation_list *l;
-	char title[512], names[4096];
-	size_t n = 0;
-	int y;
+	const char *text;
+	char title[512], names[4096], of[64];
+	char *said = pg->l->spoken;
+	size_t n = 0, len, start = 0, end;
+	int y, top, head, page = 0, pages = 1, first = 1;
 	SDL_Rect c;
 	if (p == NULL || pg->v->viewing < 1 || (size_t)pg->v->viewing > p->nlists)
 		return;
 	l = &p->lists[pg->v->viewing - 1];
+	text = l->profession_de_foi;
+	len = end = strlen(text);
 	snprintf(title, sizeof title, "%s — %s", l->acronym, l->name);
 	page_begin(pg, title, NULL, NULL);
 	c = pg->content;
@@ -440,13 +476,58 @@ static void viewer(struct page *pg, const struct session *s)
 	for (size_t i = 0; i < l->ncandidates && n + 4 < sizeof names; i++)
 		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? " · " : "",
 				      l->candidates[i]);
+	top = ui_text(u, u->bold, T(pg, TXT_CANDIDATES), 0, 0, c.w, u->p->text, true) +
+	      ui_text(u, u->body, names, 0, 0, c.w, u->p->text, true) + u->m.gap_px;
+	head = ui_text(u, u->bold, T(pg, TXT_PROFESSION), 0, 0, c.w, u->p->text, true);
+	if (top + head + ui_text(u, u->body, text, 0, 0, c.w, u->p->text, true) > c.h) {
+		/* pages of whole lines above the page row; the first after the
+		 * candidates (none there when they leave no room for a line) */
+		int area = c.h - u->m.target_px - 2 * u->m.gap_px,
+		    line_h = TTF_FontLineSkip(u->body), rest = (area - head) / line_h;
+		size_t at = 0;
+		first = (area - top - head) / line_h;
+		if (top > area || rest < 1)
+			pg->l->overflow = true; /* not one line a page: cut */
+		for (pages = 0; at < len || pages == 0; pages++) {
+			size_t k = 0, next = pages == 0 && first < 1
+						     ? 0
+						     : ui_text_page(u->body, text + at, len - at, c.w,
+								    pages == 0 ? first : rest, &k);
+			/* the page asked for, or the last there is */
+			if (pages == 0 || pages <= pg->v->view_page) {
+				page = pages;
+				start = at;
+				end = at + k;
+			}
+			at += next;
+		}
+	}
+	pg->l->view_pages = pages;
 	y = c.y;
-	y += ui_text(u, u->bold, T(pg, TXT_CANDIDATES), c.x, y, c.w, u->p->text, false);
-	y += ui_text(u, u->body, names, c.x, y, c.w, u->p->text, false) + u->m.gap_px;
-	y += ui_text(u, u->bold, T(pg, TXT_PROFESSION), c.x, y, c.w, u->p->text, false);
-	if (ui_text(u, u->body, l->profession_de_foi, c.x, y, c.w, u->p->text, true) > c.y + c.h - y)
-		pg->l->overflow = true; /* a long one is cut: the list's paper copy is there */
-	ui_text(u, u->body, l->profession_de_foi, c.x, y, c.w, u->p->text, false);
+	if (pages > 1) {
+		tr_n_total(pg->v->lang, TXT_PAGE_OF, page + 1, pages, of, sizeof of);
+		append_utf8(said, sizeof pg->l->spoken, of);
+		append_utf8(said, sizeof pg->l->spoken, ". ");
+	}
+	if (page == 0) {
+		y += ui_text(u, u->bold, T(pg, TXT_CANDIDATES), c.x, y, c.w, u->p->text, false);
+		y += ui_text(u, u->body, names, c.x, y, c.w, u->p->text, false) + u->m.gap_px;
+		append_utf8(said, sizeof pg->l->spoken, T(pg, TXT_CANDIDATES));
+		for (size_t i = 0; i < l->ncandidates; i++) {
+			append_utf8(said, sizeof pg->l->spoken, i ? ", " : " ");
+			append_utf8(said, sizeof pg->l->spoken, l->candidates[i]);
+		}
+		append_utf8(said, sizeof pg->l->spoken, ". ");
+	}
+	if (page > 0 || first >= 1) {
+		y += ui_text(u, u->bold, T(pg, TXT_PROFESSION), c.x, y, c.w, u->p->text, false);
+		ui_text_n(u, u->body, text + start, end - start, c.x, y, c.w, u->p->text, false);
+		append_utf8(said, sizeof pg->l->spoken, T(pg, TXT_PROFESSION));
+		append_utf8(said, sizeof pg->l->spoken, " ");
+		append_utf8_n(said, sizeof pg->l->spoken, text + start, end - start);
+	}
+	if (pages > 1)
+		viewer_page_row(pg, page, pages, of);
 	page_buttons3(pg, (const int[3]){ID_VIEW_PREV, ID_VIEW_CLOSE, ID_VIEW_NEXT},
 		      (const enum msg[3]){TXT_PREV_LIST, TXT_TO_LISTS, TXT_NEXT_LIST},
 		      UI_BUTTON_SECOND);

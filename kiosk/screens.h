@@ -41,6 +41,8 @@ enum target_id {
 	ID_VIEW_CLOSE,
 	ID_SPEED,
 	ID_VOLUME,
+	ID_VIEW_PAGE_PREV, /* the pages of a long profession de foi */
+	ID_VIEW_PAGE_NEXT,
 	ID_POLL = 100,  /* + poll index */
 	ID_CHOICE = 200, /* + choice (0 blank, 1.. lists) */
 	ID_KEY = 1000   /* + the character of an on-screen key (ASCII) */
@@ -58,7 +60,10 @@ struct screen_layout {
 	struct target t[SCREEN_TARGETS_MAX];
 	int n;
 	bool overflow;     /* the lists did not fit on one screen */
-	char spoken[1024]; /* the page's title, text and notice, to be read */
+	int view_pages;    /* the pages of the profession de foi shown (1 when it fits) */
+	/* the page's title, text and notice, to be read: room for a page of a
+	 * profession de foi at the smallest text on a full-HD panel */
+	char spoken[8192];
 };
 
 /* What is shown beyond the session: the settings, the focus, the text
@@ -75,6 +80,7 @@ struct screen_view {
 	bool shift;                /* its capitals */
 	int field;                 /* the field typed into (ID_FIELD_*), or 0 */
 	int viewing;               /* the list shown in detail (1..), or 0 */
+	int view_page;             /* its page of profession de foi (0..) */
 	int speed, volume;         /* the speech's steps (speech.h) */
 };
 

@@ -5,6 +5,7 @@
 
 #include <libintl.h>
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,9 @@ static const char *const texts[TXT__COUNT] = {
 	[TXT_ERASE] = "⌫ Effacer",
 	[TXT_UPPER] = "Majuscules",
 	[TXT_LOWER] = "Minuscules",
+	[TXT_PAGE_PREV] = "Page précédente",
+	[TXT_PAGE_NEXT] = "Page suivante",
+	[TXT_PAGE_OF] = "Page {n} sur {total}",
 };
 
 static int ready;
@@ -103,13 +107,47 @@ void strings_init(const char *localedir)
 	ready = 1;
 }
 
+/* t into buf with each "{n}" and "{total}" replaced by its number; cut at a
+ * whole character when buf is short */
+static void fill(const char *t, long long n, long long total, char *buf, size_t size)
+{
+	size_t k = 0;
+	if (size == 0)
+		return;
+	while (*t != '\0') {
+		char num[24];
+		size_t c = 1;
+		const char *from = t;
+		if (strncmp(t, "{n}", 3) == 0 || strncmp(t, "{total}", 7) == 0) {
+			bool is_n = t[1] == 'n';
+			snprintf(num, sizeof num, "%lld", is_n ? n : total);
+			from = num;
+			c = strlen(num);
+			t += is_n ? 3 : 7;
+		} else {
+			unsigned char b = (unsigned char)*t;
+			size_t want = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+			while (c < want && t[c] != '\0')
+				c++;
+			t += c;
+		}
+		if (k + c >= size)
+			break;
+		memcpy(buf + k, from, c);
+		k += c;
+	}
+	buf[k] = '\0';
+}
+
 void tr_n(enum iso_lang lang, enum msg m, long long n, char *buf, size_t size)
 {
-	const char *t = tr(lang, m), *at = strstr(t, "{n}");
-	if (at == NULL)
-		snprintf(buf, size, "%s", t);
-	else
-		snprintf(buf, size, "%.*s%lld%s", (int)(at - t), t, n, at + 3);
+	fill(tr(lang, m), n, 0, buf, size);
+}
+
+void tr_n_total(enum iso_lang lang, enum msg m, long long n, long long total, char *buf,
+		size_t size)
+{
+	fill(tr(lang, m), n, total, buf, size);
 }
 
 const char *tr(enum iso_lang lang, enum msg m)

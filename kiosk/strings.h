@@ -84,6 +84,9 @@ enum msg {
 	TXT_TO_LISTS,
 	TXT_UPPER,
 	TXT_LOWER,
+	TXT_PAGE_PREV,
+	TXT_PAGE_NEXT,
+	TXT_PAGE_OF,
 	TXT__COUNT
 };
 
@@ -94,5 +97,9 @@ void strings_init(const char *localedir);
 const char *tr(enum iso_lang lang, enum msg m);
 /* A message with its number ("{n}" in the text) into buf. */
 void tr_n(enum iso_lang lang, enum msg m, long long n, char *buf, size_t size);
+/* A message with a number and the total it counts towards ("{n}" and
+ * "{total}": "Page {n} sur {total}") into buf. */
+void tr_n_total(enum iso_lang lang, enum msg m, long long n, long long total, char *buf,
+		size_t size);
 
 #endif

@@ -144,65 +144,42 @@ static int width_of(TTF_Font *f, const char *s, size_t n)
 	return w;
 }
 
-/* the bytes of the next UTF-8 character at s */
-static size_t char_len(const char *s)
+static int measure(void *font, const char *s, size_t n)
 {
-	unsigned char c = (unsigned char)*s;
-	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	return width_of(font, s, n);
+}
+
+int ui_text_n(struct ui *u, TTF_Font *f, const char *utf8, size_t len, int x, int y, int width,
+	      struct ui_color fg, bool measure_only)
+{
+	const struct ui_wrap w = {measure, f, width};
+	int line_h = TTF_FontLineSkip(f), used = 0;
+	char line[UI_WRAP_LINE_MAX + 1];
+	size_t at = 0, n;
+	while (at < len) {
+		size_t next = ui_wrap_line(&w, utf8 + at, len - at, &n);
+		if (!measure_only && n > 0) {
+			memcpy(line, utf8 + at, n);
+			line[n] = '\0';
+			blit(u, f, line, x, y + used, fg);
+		}
+		used += line_h;
+		at += next;
+	}
+	return used;
 }
 
 int ui_text(struct ui *u, TTF_Font *f, const char *utf8, int x, int y, int width,
 	    struct ui_color fg, bool measure_only)
 {
-	int line_h = TTF_FontLineSkip(f), used = 0;
-	const char *p = utf8;
-	char line[1024];
-	while (*p != '\0') {
-		size_t n = 0, fit = 0;
-		if (*p == '\n') {
-			p++;
-			used += line_h;
-			continue;
-		}
-		/* the longest run of words that fits: each word measured once
-		 * (with the spaces before it), their widths added */
-		{
-			int line_w = 0;
-			while (p[n] != '\0' && p[n] != '\n') {
-				size_t e = n;
-				int ww;
-				while (p[e] == ' ')
-					e++;
-				while (p[e] != '\0' && p[e] != ' ' && p[e] != '\n')
-					e += char_len(p + e);
-				ww = width_of(f, p + n, e - n);
-				if (line_w + ww > width)
-					break;
-				line_w += ww;
-				fit = n = e;
-			}
-		}
-		if (fit == 0) { /* one word too long: cut it by characters */
-			while (p[fit] != '\0' && p[fit] != '\n' &&
-			       width_of(f, p, fit + char_len(p + fit)) <= width)
-				fit += char_len(p + fit);
-			if (fit == 0)
-				fit = char_len(p);
-		}
-		if (fit >= sizeof line)
-			fit = sizeof line - 1;
-		memcpy(line, p, fit);
-		line[fit] = '\0';
-		if (!measure_only)
-			blit(u, f, line, x, y + used, fg);
-		used += line_h;
-		p += fit;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n') /* the line's own end; another '\n' is an empty line */
-			p++;
-	}
-	return used;
+	return ui_text_n(u, f, utf8, strlen(utf8), x, y, width, fg, measure_only);
+}
+
+size_t ui_text_page(TTF_Font *f, const char *utf8, size_t len, int width, int lines,
+		    size_t *ret_n)
+{
+	const struct ui_wrap w = {measure, f, width};
+	return ui_wrap_page(&w, utf8, len, lines, ret_n);
 }
 
 void ui_text_centred(struct ui *u, TTF_Font *f, const char *utf8, SDL_Rect box,

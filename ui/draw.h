@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "theme.h"
+#include "wrap.h"
 
 #define UI_FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
@@ -50,10 +51,19 @@ void ui_fill(struct ui *u, SDL_Rect box, struct ui_color c);
 /* A border of t pixels inside box. */
 void ui_frame(struct ui *u, SDL_Rect box, int t, struct ui_color c);
 
-/* Text wrapped on words within width (a word wider than width is cut), drawn
- * from (x, y) unless measure_only; the height used. */
+/* Text wrapped on words within width (wrap.h: at spaces and newlines; a
+ * word wider than width is cut between characters), drawn from (x, y)
+ * unless measure_only; the height used. */
 int ui_text(struct ui *u, TTF_Font *f, const char *utf8, int x, int y, int width,
 	    struct ui_color fg, bool measure_only);
+/* ui_text of the first len bytes of utf8 only (a page of a longer text). */
+int ui_text_n(struct ui *u, TTF_Font *f, const char *utf8, size_t len, int x, int y, int width,
+	      struct ui_color fg, bool measure_only);
+/* A page of at most `lines` lines of utf8 (len bytes) wrapped as ui_text
+ * wraps it: its text's bytes in *ret_n, the next page's first byte
+ * returned (ui_wrap_page). */
+size_t ui_text_page(TTF_Font *f, const char *utf8, size_t len, int width, int lines,
+		    size_t *ret_n);
 /* One line, centred in box (shortened with "…" when too long). */
 void ui_text_centred(struct ui *u, TTF_Font *f, const char *utf8, SDL_Rect box,
 		     struct ui_color fg);

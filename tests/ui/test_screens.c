@@ -4,7 +4,8 @@
  * tolerance: in French and English, at the default and the large text
  * size, in the default and the white-on-black themes. The lists of a poll
  * and the blank vote fit on one screen (R-D11-SCREEN); every touch target
- * is at least 12.7 mm with gaps of 2.54 mm, and no two overlap.
+ * is at least 12.7 mm with gaps of 2.54 mm, and no two overlap. A long
+ * profession de foi is shown in pages that together say it all, once.
  * Usage: test_screens DATA-DIR WORK-DIR [--regenerate]
  * Each screenshot is written to WORK-DIR for people to look at; with
  * --regenerate (or ISOLOIR_REGENERATE_GOLDENS=1) the goldens are rewritten. */
@@ -25,6 +26,8 @@
 static const char *data, *work;
 static bool regenerate;
 static struct operation *op;
+static char *long_text; /* kiosk/profession-de-foi-longue.txt */
+static struct screen_layout shot; /* the last screenshot's layout */
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -65,7 +68,7 @@ static void shoot(const struct session *s, const struct screen_view *v, enum ui_
 	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
 	SDL_Renderer *r = sf != NULL ? SDL_CreateSoftwareRenderer(sf) : NULL;
 	struct ui u;
-	struct screen_layout l;
+	struct screen_layout *l = &shot;
 	unsigned char *px = NULL, *gold = NULL;
 	char path[1024], golden[1024];
 	int gw = 0, gh = 0;
@@ -73,8 +76,8 @@ static void shoot(const struct session *s, const struct screen_view *v, enum ui_
 	if (r == NULL)
 		return;
 	CHECK_ERR(ui_open(&u, r, W, H, PX_PER_MM, size, theme), ISO_OK);
-	screen_draw(&u, s, v, &l);
-	targets_ok(&l, name);
+	screen_draw(&u, s, v, l);
+	targets_ok(l, name);
 	CHECK_ERR(ui_read_rgb(&u, &px), ISO_OK);
 	snprintf(path, sizeof path, "%s/%s.png", work, name);
 	snprintf(golden, sizeof golden, "%s/screens/%s.png", data, name);
@@ -100,6 +103,83 @@ static void shoot(const struct session *s, const struct screen_view *v, enum ui_
 	SDL_FreeSurface(sf);
 }
 
+static bool has_target(const struct screen_layout *l, int id)
+{
+	for (int i = 0; i < l->n; i++)
+		if (l->t[i].id == id)
+			return true;
+	return false;
+}
+
+/* the words of the n bytes at s, one space between them, appended to out */
+static void words_of(const char *s, size_t n, char *out, size_t size)
+{
+	size_t k = strlen(out);
+	for (size_t i = 0; i < n && k + 1 < size; i++) {
+		bool blank = s[i] == ' ' || s[i] == '\n';
+		if (!blank)
+			out[k++] = s[i];
+		else if (k > 0 && out[k - 1] != ' ')
+			out[k++] = ' ';
+	}
+	out[k] = '\0';
+}
+
+/* R-VOTE-07: every page of the long profession de foi, drawn in turn (and
+ * one past the last, which shows the last): the pages' spoken texts are
+ * the whole text once, in order — nothing cut, nothing said twice; the
+ * first page has no previous page, the last no next page, every page's
+ * targets are big enough and apart. Each page is written to WORK-DIR
+ * (list-long-all-pageN-SUFFIX.png) to be looked at; no golden. */
+static void pages_cover(const struct session *s, struct screen_view v, enum ui_text_size size,
+			enum ui_contrast theme, const char *suffix)
+{
+	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+	SDL_Renderer *r = sf != NULL ? SDL_CreateSoftwareRenderer(sf) : NULL;
+	static struct screen_layout l;
+	static char said[1 << 16], whole[1 << 16];
+	const char *head = tr(v.lang, TXT_PROFESSION);
+	char name[128], last[sizeof l.spoken] = "";
+	struct ui u;
+	int pages = 1;
+	CHECK(r != NULL && ui_open(&u, r, W, H, PX_PER_MM, size, theme) == ISO_OK);
+	if (r == NULL)
+		return;
+	said[0] = whole[0] = '\0';
+	for (int p = 0; p < pages; p++) {
+		const char *at;
+		unsigned char *px = NULL;
+		char path[1024];
+		v.view_page = p;
+		screen_draw(&u, s, &v, &l);
+		pages = l.view_pages;
+		snprintf(name, sizeof name, "list-long-all-page%d-%s", p + 1, suffix);
+		snprintf(path, sizeof path, "%s/%s.png", work, name);
+		CHECK_ERR(ui_read_rgb(&u, &px), ISO_OK);
+		CHECK_ERR(ui_png_write(path, px, W, H), ISO_OK);
+		free(px);
+		targets_ok(&l, name);
+		CHECK(has_target(&l, ID_VIEW_PAGE_PREV) == (p > 0));
+		CHECK(has_target(&l, ID_VIEW_PAGE_NEXT) == (p + 1 < pages));
+		CHECK((at = strstr(l.spoken, head)) != NULL);
+		if (at != NULL)
+			words_of(at + strlen(head), strlen(at + strlen(head)), said, sizeof said);
+		snprintf(last, sizeof last, "%s", l.spoken);
+	}
+	words_of(long_text, strlen(long_text), whole, sizeof whole);
+	CHECK(pages >= 3);
+	CHECK(strcmp(said, whole) == 0);
+	if (strcmp(said, whole) != 0)
+		fprintf(stderr, "  list-long-%s: the pages say\n%s\n  instead of\n%s\n", suffix, said,
+			whole);
+	v.view_page = pages + 2;
+	screen_draw(&u, s, &v, &l);
+	CHECK(strcmp(l.spoken, last) == 0);
+	ui_close(&u);
+	SDL_DestroyRenderer(r);
+	SDL_FreeSurface(sf);
+}
+
 /* every screen, one session walked through them */
 static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_contrast theme,
 			const char *suffix)
@@ -109,7 +189,7 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	static const enum session_poll_state states[] = {POLL_TO_VOTE, POLL_VOTED};
 	const struct session_login_result lr = {"token", "Élise Lefèvre", 2, uuids, names, states};
 	const char *cred = "F7d-jkL-2qW-PLx-u3m";
-	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0, 0, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT};
+	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0, 0, 0, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT};
 	struct session s;
 	char name[128], good[ISO_CREDENTIAL_LEN + 1];
 #define SHOT(n)                                                             \
@@ -161,6 +241,30 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	v.viewing = 2;
 	v.focus = ID_VIEW_NEXT;
 	SHOT("list-details");
+	CHECK(shot.view_pages == 1 && !has_target(&shot, ID_VIEW_PAGE_NEXT));
+	/* a profession de foi longer than the page: the first page (the
+	 * candidates, the next page only), the second (both ways) */
+	{
+		struct operation_list *lc = &op->polls[0].lists[2];
+		char *kept = lc->profession_de_foi, number[64];
+		lc->profession_de_foi = long_text;
+		v.viewing = 3;
+		v.focus = ID_VIEW_PAGE_NEXT;
+		SHOT("list-long-page1");
+		tr_n_total(lang, TXT_PAGE_OF, 1, shot.view_pages, number, sizeof number);
+		CHECK(strstr(shot.spoken, number) != NULL);
+		CHECK(strstr(shot.spoken, "Camille Durand") != NULL);
+		CHECK(strstr(shot.spoken, "Chères collègues") != NULL);
+		v.view_page = 1;
+		SHOT("list-long-page2");
+		tr_n_total(lang, TXT_PAGE_OF, 2, shot.view_pages, number, sizeof number);
+		CHECK(strstr(shot.spoken, number) != NULL);
+		CHECK(strstr(shot.spoken, "Camille Durand") == NULL);
+		CHECK(strstr(shot.spoken, "Chères collègues") == NULL);
+		pages_cover(&s, v, size, theme, suffix);
+		lc->profession_de_foi = kept;
+		v.view_page = 0;
+	}
 	v.viewing = 0;
 	session_review(&s);
 	v.focus = ID_CONFIRM;
@@ -224,13 +328,32 @@ int main(int argc, char **argv)
 	free(json);
 	if (op == NULL)
 		return check_status();
+	snprintf(path, sizeof path, "%s/kiosk/profession-de-foi-longue.txt", data);
+	long_text = slurp(path, &len);
+	CHECK(long_text != NULL && len > 0);
+	if (long_text == NULL)
+		return check_status();
+	while (len > 0 && long_text[len - 1] == '\n')
+		len--;
+	long_text[len] = '\0';
 	if (TTF_Init() != 0)
 		return 2;
+	/* the page's number in each language's words */
+	{
+		char of[64];
+		tr_n_total(ISO_LANG_FR, TXT_PAGE_OF, 2, 3, of, sizeof of);
+		CHECK(strcmp(of, "Page 2 sur 3") == 0);
+		tr_n_total(ISO_LANG_EN, TXT_PAGE_OF, 12, 14, of, sizeof of);
+		CHECK(strcmp(of, "Page 12 of 14") == 0);
+		tr_n_total(ISO_LANG_FR, TXT_PAGE_PREV, 0, 0, of, 9); /* short: no half "é" */
+		CHECK(strcmp(of, "Page pr") == 0);
+	}
 	all_screens(ISO_LANG_FR, UI_TEXT_NORMAL, UI_THEME_DEFAULT, "fr");
 	all_screens(ISO_LANG_EN, UI_TEXT_NORMAL, UI_THEME_DEFAULT, "en");
 	all_screens(ISO_LANG_FR, UI_TEXT_LARGE, UI_THEME_DEFAULT, "fr-large");
 	all_screens(ISO_LANG_FR, UI_TEXT_NORMAL, UI_THEME_WHITE_ON_BLACK, "fr-contrast");
 	TTF_Quit();
 	operation_free(op);
+	free(long_text);
 	return check_status();
 }
