@@ -231,13 +231,24 @@ enum iso_err config_parse_time(const char *s, int64_t *ret)
 	struct tm tm;
 	int y, mo, d, h, mi, se;
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int oh = 0, om = 0, sign = 0;
 	time_t t;
-	if (strlen(s) != 20)
+	size_t len = strlen(s);
+	if (len != 20 && len != 25)
 		return parse_int(s, ret) == ISO_OK && *ret >= 0 ? ISO_OK : ISO_E_CONFIG;
 	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
 	    !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
-	    !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se) || s[19] != 'Z')
+	    !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
 		return ISO_E_CONFIG;
+	/* Z, or the offset from UTC of the local time written: +01:00 */
+	if (len == 20 && s[19] != 'Z')
+		return ISO_E_CONFIG;
+	if (len == 25) {
+		sign = s[19] == '+' ? 1 : s[19] == '-' ? -1 : 0;
+		if (sign == 0 || !digits(s + 20, 2, &oh) || s[22] != ':' || !digits(s + 23, 2, &om) ||
+		    oh > 23 || om > 59)
+			return ISO_E_CONFIG;
+	}
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
 	    se > 59 || (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
 		return ISO_E_CONFIG;
@@ -251,7 +262,7 @@ enum iso_err config_parse_time(const char *s, int64_t *ret)
 	t = timegm(&tm);
 	if (t == (time_t)-1)
 		return ISO_E_CONFIG;
-	*ret = (int64_t)t;
+	*ret = (int64_t)t - sign * (oh * 3600 + om * 60);
 	return ISO_OK;
 }
 

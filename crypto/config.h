@@ -35,7 +35,8 @@ enum iso_err config_get_int(const struct config *c, const char *key, int64_t min
 /* A time, def when absent. */
 enum iso_err config_get_time(const struct config *c, const char *key, int64_t def, int64_t *ret);
 
-/* "2026-12-03T18:00:00Z" or decimal Unix seconds. */
+/* "2026-12-03T18:00:00Z", "2026-12-03T19:00:00+01:00" (the offset from UTC
+ * of the local time written) or decimal Unix seconds. */
 enum iso_err config_parse_time(const char *s, int64_t *ret);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+
 /* A string of at most max bytes, no NUL inside, no control character
  * (newlines allowed where multiline); jansson has checked the UTF-8. */
 static const char *text(const json_t *o, const char *key, size_t max, bool multiline)
@@ -195,8 +197,8 @@ void operation_free(struct operation *op)
 enum iso_err operation_parse(const char *json, size_t len, struct operation **ret,
 			     struct operation_where *where)
 {
-	static const char *const keys[] = {"version", "operation", "space", "registry", "polls",
-					   NULL};
+	static const char *const keys[] = {"version", "operation", "space",    "opening",
+					   "closing", "registry",  "polls", NULL};
 	struct operation_where w = {0, 0, NULL};
 	struct operation *op = NULL;
 	json_t *root = NULL, *polls, *v;
@@ -219,6 +221,17 @@ enum iso_err operation_parse(const char *json, size_t len, struct operation **re
 		goto out;
 	w.field = "space";
 	if ((op->space = dup_text(root, "space", OPERATION_TEXT_MAX, false)) == NULL)
+		goto out;
+	w.field = "opening";
+	if (!json_is_string(json_object_get(root, "opening")) ||
+	    config_parse_time(json_string_value(json_object_get(root, "opening")), &op->opening) !=
+		    ISO_OK)
+		goto out;
+	w.field = "closing";
+	if (!json_is_string(json_object_get(root, "closing")) ||
+	    config_parse_time(json_string_value(json_object_get(root, "closing")), &op->closing) !=
+		    ISO_OK ||
+	    op->closing <= op->opening)
 		goto out;
 	if (server_read(json_object_get(root, "registry"), &op->registry, "registry", &w.field) !=
 	    ISO_OK) {

@@ -2,6 +2,7 @@
  * (the provisioning issue makes the bundle; for now a path in the kiosk's
  * configuration):
  *   {"version":1, "operation":"…", "space":"…",
+ *    "opening":"2026-12-04T08:00:00+01:00", "closing":"…" (RFC 3339, config_parse_time),
  *    "registry":{"url":"https://…","pin":"…"[, "backup":{"url","pin"}]},
  *    "polls":[{"uuid":"…", "name":"…", "election":"<election.json's exact bytes>",
  *              "urn":{"url","pin"[, "backup"]},
@@ -15,6 +16,7 @@
 #define ISOLOIR_KIOSK_OPERATION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "election.h"
 #include "error.h"
@@ -43,6 +45,7 @@ struct operation_poll {
 
 struct operation {
 	char *name, *space;
+	int64_t opening, closing; /* the vote's hours (seconds), closing after opening */
 	struct net_server registry;
 	struct operation_poll *polls;
 	size_t npolls;

@@ -40,15 +40,22 @@ void session_init(struct session *s, int64_t now)
 	s->now = s->last_activity = s->screen_since = now;
 }
 
+void session_set_hours(struct session *s, int64_t opening, int64_t closing)
+{
+	s->opening = opening;
+	s->closing = closing;
+}
+
 void session_wipe(struct session *s)
 {
-	int64_t now = s->now;
+	int64_t now = s->now, opening = s->opening, closing = s->closing;
 	bool paused = s->paused;
 	text_wipe(&s->ticket);
 	text_wipe(&s->ballot);
 	text_wipe(&s->receipt);
 	OPENSSL_cleanse(s, sizeof *s);
 	session_init(s, now);
+	session_set_hours(s, opening, closing);
 	/* a USB alert outlives the session: the staff clears it */
 	if (paused) {
 		s->paused = true;
@@ -132,8 +139,15 @@ static bool text_ok(const char *t, size_t max)
 
 void session_start(struct session *s)
 {
-	if (on(s, SCREEN_WELCOME))
-		go(s, SCREEN_IDENTIFY);
+	if (!on(s, SCREEN_WELCOME))
+		return;
+	if (s->closing > 0 && (s->now < s->opening || s->now >= s->closing)) {
+		/* outside the vote's hours: said plainly, nothing asked */
+		s->problem = PROBLEM_CLOSED;
+		go(s, SCREEN_ERROR);
+		return;
+	}
+	go(s, SCREEN_IDENTIFY);
 }
 
 void session_identify(struct session *s, const char *identifier, const char *password,

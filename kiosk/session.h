@@ -118,6 +118,9 @@ struct session {
 	/* the current poll's ticket, ballot and receipt (JSON texts) */
 	char *ticket, *ballot, *receipt;
 
+	/* the vote's hours (operation.json), kept across sessions; 0: none */
+	int64_t opening, closing;
+
 	/* idle watch (the shell's clock, seconds) */
 	int64_t now, last_activity, screen_since;
 	enum session_screen before_idle;
@@ -130,9 +133,12 @@ void session_init(struct session *s, int64_t now);
 /* Erase everything of the voter and return to welcome. */
 void session_wipe(struct session *s);
 
+/* The vote's hours: outside them no session starts (PROBLEM_CLOSED). */
+void session_set_hours(struct session *s, int64_t opening, int64_t closing);
+
 /* ---- the voter's acts ---- */
 
-/* Welcome → identification. */
+/* Welcome → identification (within the hours, else PROBLEM_CLOSED). */
 void session_start(struct session *s);
 /* The identification form: the password's form and checksum are checked
  * here (NOTICE_BAD_PASSWORD, immediately); then ACTION_LOGIN. The

@@ -4,7 +4,8 @@
  * with a notice and never swapped silently, a choice changeable until
  * validation (R-D11-SCREEN), the idle watch and the wipe, a USB alert
  * pausing the session, the receipt closing by itself but never an error,
- * a security alert that never goes on; and after each step, no secret
+ * a security alert that never goes on, no session outside the vote's
+ * hours; and after each step, no secret
  * left in the session's memory. */
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,24 @@ int main(void)
 	CHECK(s.action == ACTION_LOGOUT);
 	session_done_logout(&s);
 	CHECK(s.screen == SCREEN_WELCOME);
+	session_wipe(&s);
+	/* the vote's hours: before the opening and from the closing, no
+	 * session starts, the voter is told so and is back at welcome; the
+	 * hours outlive every wipe */
+	session_init(&s, 5000);
+	session_set_hours(&s, 6000, 9000);
+	session_start(&s);
+	CHECK(s.screen == SCREEN_ERROR && s.problem == PROBLEM_CLOSED && s.action == ACTION_NONE);
+	session_back(&s);
+	CHECK(s.screen == SCREEN_WELCOME && s.opening == 6000 && s.closing == 9000);
+	session_tick(&s, 6000);
+	session_start(&s);
+	CHECK(s.screen == SCREEN_IDENTIFY);
+	session_wipe(&s);
+	CHECK(s.opening == 6000 && s.closing == 9000);
+	session_tick(&s, 9000);
+	session_start(&s);
+	CHECK(s.screen == SCREEN_ERROR && s.problem == PROBLEM_CLOSED);
 	session_wipe(&s);
 	return check_status();
 }
