@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum iso_err app_init(struct app *a, const struct operation *op, struct shell *sh,
@@ -24,6 +25,7 @@ enum iso_err app_init(struct app *a, const struct operation *op, struct shell *s
 	a->now = now;
 	atomic_init(&a->busy, false);
 	session_init(&a->s, now);
+	session_set_hours(&a->s, op->opening, op->closing);
 	a->last_screen = SCREEN_WELCOME;
 	a->focus = ID_START;
 	return ISO_OK;
@@ -166,6 +168,67 @@ enum session_screen app_screen(struct app *a)
 	return atomic_load(&a->busy) ? SCREEN_WORKING : a->s.screen;
 }
 
+/* ---- the targets' names: the headless script's words, the trace's ---- */
+
+static const struct {
+	const char *name;
+	int id;
+} names[] = {
+	{"start", ID_START},	     {"language", ID_LANGUAGE},
+	{"text-size", ID_TEXT_SIZE}, {"contrast", ID_CONTRAST},
+	{"audio", ID_AUDIO},	     {"identifier", ID_FIELD_IDENTIFIER},
+	{"password", ID_FIELD_PASSWORD}, {"answer", ID_FIELD_ANSWER},
+	{"log-in", ID_LOG_IN},	     {"back", ID_BACK},
+	{"finish", ID_FINISH},	     {"review", ID_TO_REVIEW},
+	{"change", ID_CHANGE},	     {"confirm", ID_CONFIRM},
+	{"validate", ID_VALIDATE},   {"continue", ID_CONTINUE},
+	{"yes", ID_YES},	     {"retry", ID_RETRY},
+	{"details", ID_DETAILS},     {"next-list", ID_VIEW_NEXT},
+	{"speed", ID_SPEED},	     {"volume", ID_VOLUME},
+	{"previous-list", ID_VIEW_PREV}, {"close-list", ID_VIEW_CLOSE},
+	{"key-backspace", ID_KEY_BACKSPACE}, {"key-shift", ID_KEY_SHIFT},
+	{"previous-page", ID_VIEW_PAGE_PREV}, {"next-page", ID_VIEW_PAGE_NEXT},
+};
+
+void app_target_name(int id, char *buf, size_t size)
+{
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].id == id) {
+			snprintf(buf, size, "%s", names[i].name);
+			return;
+		}
+	if (id >= ID_KEY && id < ID_KEY + 128)
+		snprintf(buf, size, "key-%c", (char)(id - ID_KEY));
+	else if (id >= ID_CHOICE && id < ID_KEY)
+		snprintf(buf, size, "choice-%d", id - ID_CHOICE);
+	else if (id >= ID_POLL && id < ID_CHOICE)
+		snprintf(buf, size, "poll-%d", id - ID_POLL);
+	else
+		snprintf(buf, size, "target-%d", id);
+}
+
+int app_target_id(const char *name)
+{
+	char *end;
+	long n;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i].name) == 0)
+			return names[i].id;
+	if (strncmp(name, "choice-", 7) == 0 || strncmp(name, "choice ", 7) == 0) {
+		n = strtol(name + 7, &end, 10);
+		return end != name + 7 && *end == '\0' && n >= 0 && n <= SESSION_CHOICES_MAX
+			       ? ID_CHOICE + (int)n
+			       : 0;
+	}
+	if (strncmp(name, "poll-", 5) == 0) {
+		n = strtol(name + 5, &end, 10);
+		return end != name + 5 && *end == '\0' && n >= 0 && n < SESSION_POLLS_MAX
+			       ? ID_POLL + (int)n
+			       : 0;
+	}
+	return 0;
+}
+
 /* ---- the voter's acts ---- */
 
 static void backspace(struct app *a);
@@ -229,8 +292,11 @@ void app_activate(struct app *a, int id)
 		break;
 	case ID_LOG_IN:
 		session_identify(s, a->identifier, a->password, a->answer);
-		/* the password made the verifier, or was refused: gone either way */
+		/* the password made the verifier, or was refused, and the answer
+		 * went to the session: gone from the form either way (after a
+		 * refusal the voter types both again, the identifier kept) */
 		OPENSSL_cleanse(a->password, APP_PASSWORD_MAX + 1);
+		OPENSSL_cleanse(a->answer, sizeof a->answer);
 		break;
 	case ID_VALIDATE:
 		session_validate(s, a->password);
@@ -476,10 +542,6 @@ static void screen_changed(struct app *a, enum session_screen before)
 		jlog(a, EV_SESSION_START, OUTCOME_NA);
 	if (sc == SCREEN_WELCOME)
 		jlog(a, before == SCREEN_STILL_THERE ? EV_SESSION_IDLE_WIPE : EV_SESSION_END, OUTCOME_NA);
-	if (a->trace != NULL) {
-		fprintf(a->trace, "SCREEN=%s\n", session_screen_name(sc));
-		fflush(a->trace);
-	}
 	a->focus = 0;
 	a->field = 0;
 	a->shift = false;
@@ -532,14 +594,17 @@ void app_step(struct app *a, int64_t now)
 		pthread_join(a->worker, NULL);
 		a->joinable = false;
 	}
-	if (a->performed != ACTION_NONE)
+	if (a->performed != ACTION_NONE) {
+		for (int n = shell_take_failovers(a->sh); n > 0; n--)
+			jlog(a, EV_FAILOVER, OUTCOME_NA);
 		journal_outcome(a);
+	}
 	if (a->usb_pending) {
 		a->usb_pending = false;
 		session_usb(&a->s, a->usb_alert);
 		jlog(a, a->usb_alert ? EV_USB_ALERT : EV_USB_CLEARED, OUTCOME_NA);
 		if (a->trace != NULL) {
-			fprintf(a->trace, "USB=%s\n", a->usb_alert ? "alert" : "cleared");
+			fprintf(a->trace, "USB %s\n", a->usb_alert ? "alert" : "cleared");
 			fflush(a->trace);
 		}
 	}
@@ -561,6 +626,45 @@ void app_step(struct app *a, int64_t now)
 		a->last_screen = a->s.screen;
 		screen_changed(a, before);
 	}
+}
+
+/* Test mode: what a person would see, for a robot driving the window
+ * (tests/ui/xdotool-voter.sh): on each new screen (or list shown, or
+ * layout), its targets and then its name; each move of the focus; the
+ * receipt's tracker, public on the board. Never a choice or a key. */
+static void trace_drawn(struct app *a, enum session_screen sc)
+{
+	char name[64];
+	bool changed = sc != a->traced_screen || a->viewing != a->traced_viewing ||
+		       a->view_page != a->traced_page ||
+		       a->layout.n != a->traced_n || !a->traced;
+	for (int i = 0; !changed && i < a->layout.n; i++)
+		changed = a->layout.t[i].id != a->traced_ids[i];
+	if (changed) {
+		for (int i = 0; i < a->layout.n; i++) {
+			const SDL_Rect *b = &a->layout.t[i].box;
+			app_target_name(a->layout.t[i].id, name, sizeof name);
+			fprintf(a->trace, "TARGET %s %d %d %d %d\n", name, b->x, b->y, b->w, b->h);
+			a->traced_ids[i] = a->layout.t[i].id;
+		}
+		if (sc == SCREEN_RECEIPT && a->s.current >= 0)
+			fprintf(a->trace, "RECEIPT %s %s\n", a->s.polls[a->s.current].uuid,
+				a->s.polls[a->s.current].tracker);
+		fprintf(a->trace, "SCREEN %s %d %d\n", session_screen_name(sc), a->viewing,
+			a->view_page);
+		a->traced_screen = sc;
+		a->traced_viewing = a->viewing;
+		a->traced_page = a->view_page;
+		a->traced_n = a->layout.n;
+		a->traced = true;
+		a->traced_focus = -1;
+	}
+	if (a->focus != a->traced_focus) {
+		app_target_name(a->focus, name, sizeof name);
+		fprintf(a->trace, "FOCUS %s\n", a->focus != 0 ? name : "none");
+		a->traced_focus = a->focus;
+	}
+	fflush(a->trace);
 }
 
 void app_draw(struct app *a)
@@ -585,6 +689,8 @@ void app_draw(struct app *a)
 	if (!busy && a->s.screen == SCREEN_STILL_THERE)
 		v.countdown = (int)(SESSION_COUNTDOWN_S - (a->now - a->s.screen_since));
 	screen_draw(&a->u, busy ? &working : &a->s, &v, &a->layout);
+	if (a->trace != NULL)
+		trace_drawn(a, busy ? SCREEN_WORKING : a->s.screen);
 	/* the spoken guidance: the page when it changes, then the focused
 	 * item (the voter's choice included: to the headphones only) */
 	if (a->set.audio) {

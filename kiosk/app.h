@@ -74,7 +74,10 @@ struct app {
 	bool usb_pending, usb_alert; /* applied when the worker is done */
 	enum session_action performed; /* the worker's action, for the journal */
 	struct kiosk_journal *journal;  /* may be NULL */
-	FILE *trace; /* test mode: one line per screen shown, never a choice */
+	FILE *trace; /* test mode: the screens, targets and focus drawn, never a choice */
+	bool traced;
+	enum session_screen traced_screen;
+	int traced_viewing, traced_page, traced_n, traced_focus, traced_ids[SCREEN_TARGETS_MAX];
 	struct app_voice voice;
 	enum session_screen spoken_screen;
 	int spoken_focus;
@@ -106,6 +109,10 @@ void app_step(struct app *a, int64_t now);
 void app_usb(struct app *a, bool alert);
 /* Draw the screen (without presenting). */
 void app_draw(struct app *a);
+/* A target's name ("start", "choice-2", "poll-0", "key-a"...) for the
+ * headless script and the trace, and back (0: none). */
+void app_target_name(int id, char *buf, size_t size);
+int app_target_id(const char *name);
 /* The screen shown ("working" while the worker runs). */
 enum session_screen app_screen(struct app *a);
 

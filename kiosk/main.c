@@ -97,23 +97,6 @@ static void harden(void)
 
 /* ---- the script of the headless mode ---- */
 
-static const struct {
-	const char *name;
-	int id;
-} names[] = {
-	{"start", ID_START},	     {"language", ID_LANGUAGE},
-	{"text-size", ID_TEXT_SIZE}, {"contrast", ID_CONTRAST},
-	{"audio", ID_AUDIO},	     {"identifier", ID_FIELD_IDENTIFIER},
-	{"password", ID_FIELD_PASSWORD}, {"answer", ID_FIELD_ANSWER},
-	{"log-in", ID_LOG_IN},	     {"back", ID_BACK},
-	{"finish", ID_FINISH},	     {"review", ID_TO_REVIEW},
-	{"change", ID_CHANGE},	     {"confirm", ID_CONFIRM},
-	{"validate", ID_VALIDATE},   {"continue", ID_CONTINUE},
-	{"yes", ID_YES},	     {"retry", ID_RETRY},
-	{"details", ID_DETAILS},     {"next-list", ID_VIEW_NEXT},
-	{"speed", ID_SPEED},	     {"volume", ID_VOLUME},
-	{"previous-list", ID_VIEW_PREV}, {"close-list", ID_VIEW_CLOSE},
-};
 
 static const struct {
 	const char *name;
@@ -209,11 +192,8 @@ static int run_script(struct app *a, const char *path, const char *shots)
 					if (strcmp(a->s.polls[i].uuid, arg + 5) == 0)
 						id = ID_POLL + (int)i;
 			}
-			else if (strncmp(arg, "choice ", 7) == 0)
-				id = ID_CHOICE + atoi(arg + 7);
-			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-				if (strcmp(arg, names[i].name) == 0)
-					id = names[i].id;
+			else
+				id = app_target_id(arg);
 			ok = id != 0;
 			if (ok) {
 				a->focus = id;
@@ -495,11 +475,7 @@ int main(int argc, char **argv)
 	/* a USB device plugged during a session pauses it */
 	if ((err = usb_watch_open(&usb)) != ISO_OK)
 		fprintf(stderr, "%s: no USB watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
-	if (a.trace != NULL) {
-		fprintf(a.trace, "READY\n");
-		fflush(a.trace);
-	}
-	while (!stop) {
+	for (bool shown = false; !stop; shown = true) {
 		SDL_Event e;
 		struct pollfd p = {usb != NULL ? usb_watch_fd(usb) : -1, POLLIN, 0};
 		while (SDL_PollEvent(&e))
@@ -515,6 +491,11 @@ int main(int argc, char **argv)
 		app_step(&a, now_s());
 		app_draw(&a);
 		SDL_RenderPresent(r);
+		if (!shown && a.trace != NULL) {
+			/* the first frame is on screen: input may come */
+			fprintf(a.trace, "READY\n");
+			fflush(a.trace);
+		}
 		SDL_Delay(16);
 	}
 	rc = 0;

@@ -14,6 +14,7 @@ struct shell {
 	enum iso_lang lang;
 	struct net_server registry;
 	struct net_server *urns; /* per poll of op, with their failover state */
+	int switches;            /* to a backup address, not yet journaled */
 };
 
 enum iso_err shell_new(const struct operation *op, const struct net_config *nc,
@@ -53,6 +54,13 @@ void shell_set_lang(struct shell *sh, enum iso_lang lang)
 	sh->lang = lang;
 }
 
+int shell_take_failovers(struct shell *sh)
+{
+	int n = sh->switches;
+	sh->switches = 0;
+	return n;
+}
+
 static int poll_index(const struct shell *sh, const char *uuid)
 {
 	for (size_t i = 0; uuid != NULL && i < sh->op->npolls; i++)
@@ -61,12 +69,23 @@ static int poll_index(const struct shell *sh, const char *uuid)
 	return -1;
 }
 
+/* A POST to a server, its takeover by the backup counted. */
+static enum iso_err post(struct shell *sh, struct net_server *srv, const char *path, json_t *body,
+			 struct net_answer *a)
+{
+	int was = srv->current;
+	enum iso_err err = net_request(sh->net, srv, "POST", path, body, a);
+	if (srv->current == 1 && was != 1)
+		sh->switches++;
+	return err;
+}
+
 /* A request and its outcome: ISO_OK for a 2xx, else the protocol's error
  * with the server's message in the shell's language. */
 static enum iso_err call(struct shell *sh, struct net_server *srv, const char *path, json_t *body,
 			 struct net_answer *a, const char **ret_message, int64_t *ret_retry)
 {
-	enum iso_err err = net_request(sh->net, srv, "POST", path, body, a);
+	enum iso_err err = post(sh, srv, path, body, a);
 	*ret_message = NULL;
 	if (err != ISO_OK)
 		return err;
@@ -224,8 +243,7 @@ static void do_logout(struct shell *sh, struct session *s)
 {
 	struct net_answer a;
 	/* whatever the answer: the session ends here (the registry's expires) */
-	net_request(sh->net, &sh->registry, "POST", "/logout",
-		    json_pack("{s:s}", "session", s->token), &a);
+	post(sh, &sh->registry, "/logout", json_pack("{s:s}", "session", s->token), &a);
 	net_answer_clear(&a);
 	session_done_logout(s);
 }

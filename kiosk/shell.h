@@ -28,4 +28,8 @@ void shell_set_lang(struct shell *sh, enum iso_lang lang);
  * the session learns each poll's lists (session_poll_lists). */
 void shell_perform(struct shell *sh, struct session *s);
 
+/* How many servers were taken over by their backup address since the
+ * last call (for the journal's failover event; never which request). */
+int shell_take_failovers(struct shell *sh);
+
 #endif

@@ -4,8 +4,8 @@
 # and kiosks (kiosk: kiosk-042, kiosk2: kiosk-043, kiosk-noclient: without
 # the TLS-client purpose); a bureau CA and a member (bureau: president); a
 # rogue CA with a kiosk of its own; an imposter server (server-other: same
-# CA and names, another key); the pins of both (.pin); the registry's and two urns' P-256
-# signing keys (registry, urn, urn-b: .key and .pub). All P-256, 10 years.
+# CA and names, another key); the pins of both (.pin); the registry's and three urns' P-256
+# signing keys (registry, urn, urn-b, urn-c: .key and .pub). All P-256, 10 years.
 # Usage: tests/server/pki.sh DIR
 set -euo pipefail
 mkdir -p "$1"
@@ -43,7 +43,7 @@ leaf bureau president bureau-ca clientAuth
 ca rogue-ca "Rogue CA"
 leaf rogue kiosk-042 rogue-ca clientAuth
 
-for k in registry urn urn-b; do
+for k in registry urn urn-b urn-c; do
 	ec "$k.key"
 	openssl pkey -in "$k.key" -pubout -out "$k.pub" 2>/dev/null
 done

@@ -3,14 +3,20 @@
  * both their polls (R-VOTE-01), each validated with the password again
  * (R-VOTE-02); the receipts name ballots on the board (R-VOTE-04,
  * R-C19-VERIF); a second voter is refused a poll not theirs; a wrong
- * answer is refused, a wrong pin is a security alert; no password
+ * answer is refused, a wrong pin is a security alert, a registry down is
+ * taken over by its backup address (counted once for the journal); no password
  * remains in the session; the urns' archives pass belenios-tool and their
  * count is the votes cast. operation.json is parsed as the kiosk reads
  * it, and its faults are named.
  * Usage: test_kiosk_flow FIXTURE-DIR WORK-DIR ISOLOIR-BUREAU */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "operation.h"
@@ -79,8 +85,9 @@ static char *operation_json(const char *registry_pin, unsigned short rport,
 					 "lists", lists));
 		free(e);
 	}
-	o = json_pack("{s:i, s:s, s:s, s:{s:s, s:s}, s:o}", "version", 1, "operation",
+	o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o}", "version", 1, "operation",
 		      "Élections professionnelles", "space", "Espace électoral, mairie annexe",
+		      "opening", "2030-03-17T08:00:00+01:00", "closing", "2030-03-17T20:00:00+01:00",
 		      "registry", "url", path_of("https://127.0.0.1:%u", rport), "pin", registry_pin,
 		      "polls", polls);
 	s = json_dumps(o, JSON_COMPACT);
@@ -225,6 +232,11 @@ int main(int argc, char **argv)
 	expect_fault(json, "\"name\":\"Liste C\"", "\"name\":\"Liste Z\"", 1, 3, "name");
 	expect_fault(json, "\"pin\":\"", "\"pin\":\"x", 0, 0, "registry");
 	expect_fault(json, "\"space\":\"", "\"space\":\"\\u0007", 0, 0, "space");
+	/* the hours: RFC 3339 with an offset, the closing after the opening */
+	CHECK(op->opening == T0 - 38800 && op->closing == T0 + 4400);
+	expect_fault(json, "\"closing\":\"2030", "\"closing\":\"2029", 0, 0, "closing");
+	expect_fault(json, "\"opening\":\"2030-03-17T08:00:00+01:00", "\"opening\":\"2030-03-17T08:00:00",
+		     0, 0, "opening");
 	expect_fault(json, uuid[1], uuid[0], 2, 0, "election");
 	expect_fault(json, "\"candidates\":[\"Camille Durand\",", "\"candidates\":[\"\",", 1, 1,
 		     "candidates");
@@ -309,6 +321,49 @@ int main(int argc, char **argv)
 		shell_free(sh2);
 		operation_free(op2);
 		free(j2);
+	}
+
+	/* the registry's address down: its backup address takes over, and
+	 * the shell counts one takeover for the journal (EV_FAILOVER) */
+	{
+		struct operation *op3 = NULL;
+		struct shell *sh3 = NULL, *saved = sh;
+		json_t *o = json_loads(json, 0, NULL), *r = json_object_get(o, "registry");
+		char *j3, pwy[ISO_CREDENTIAL_LEN + 1];
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t sl = sizeof sa;
+		/* a port nobody listens on */
+		CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+		      getsockname(fd, (struct sockaddr *)&sa, &sl) == 0);
+		close(fd);
+		json_object_set_new(r, "backup",
+				    json_pack("{s:s, s:s}", "url",
+					      path_of("https://127.0.0.1:%u", rport), "pin", pin));
+		json_object_set_new(r, "url",
+				    json_string(path_of("https://127.0.0.1:%u", ntohs(sa.sin_port))));
+		j3 = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		CHECK_ERR(operation_parse(j3, strlen(j3), &op3, &ow), ISO_OK);
+		CHECK_ERR(shell_new(op3, &nc, ISO_LANG_FR, &sh3), ISO_OK);
+		sh = sh3;
+		password_of("yann.le-gall", pwy);
+		for (int i = 0; i < 2; i++) {
+			session_start(&s);
+			session_identify(&s, "yann.le-gall", pwy, "12/12/1972");
+			perform(&s);
+			CHECK(s.screen == SCREEN_POLLS);
+			/* one takeover; the second login goes to the backup directly */
+			CHECK(shell_take_failovers(sh) == (i == 0 ? 1 : 0));
+			session_quit(&s);
+			perform(&s);
+			CHECK(s.screen == SCREEN_WELCOME && shell_take_failovers(sh) == 0);
+		}
+		OPENSSL_cleanse(pwy, sizeof pwy);
+		sh = saved;
+		shell_free(sh3);
+		operation_free(op3);
+		free(j3);
 	}
 
 	/* the count: each urn stopped, its archive counted with

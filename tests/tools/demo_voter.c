@@ -1,5 +1,5 @@
 /* isoloir-demo-voter: one voter's visit to a kiosk, without the screen, for
- * ./run demo and the end-to-end test until the kiosk (issue 4) exists. It
+ * ./run demo's crowd of voters (quicker than the kiosk's screens). It
  * speaks the kiosk's wire protocol (docs/architecture.md) through net/
  * (TLS 1.3, the server's key pinned, retries) with the kiosk certificate of
  * a PKI directory (tests/server/pki.sh layout: server.pin, kiosk.pem,
