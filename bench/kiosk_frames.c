@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 	SDL_Renderer *r;
 	struct ui u;
 	struct screen_layout l;
-	struct screen_view v = {ISO_LANG_FR, false, 0, "", "", 0, 45, NULL, false, false, 0, 0, 0, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT};
+	struct screen_view v = {ISO_LANG_FR, false, 0, "", "", 0, 45, NULL, false, false, 0, 0, 0, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT, false};
 	struct session s;
 	struct operation *op = NULL;
 	FILE *f;

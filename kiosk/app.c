@@ -20,7 +20,8 @@ enum iso_err app_init(struct app *a, const struct operation *op, struct shell *s
 	a->h = h;
 	a->px_per_mm = px_per_mm;
 	a->defaults = (struct app_settings){lang,  UI_TEXT_DEFAULT,      UI_THEME_DEFAULT,
-					    false, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT};
+					    false, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT,
+					    false};
 	a->set = a->defaults;
 	a->now = now;
 	atomic_init(&a->busy, false);
@@ -275,9 +276,18 @@ void app_activate(struct app *a, int id)
 		a->set.theme = (enum ui_contrast)((a->set.theme + 1) % UI_THEMES);
 		break;
 	case ID_AUDIO:
-		a->set.audio = !a->set.audio;
-		if (!a->set.audio && a->voice.running)
-			SDL_ClearQueuedAudio(a->voice.dev);
+		/* off → on → on with the screen dark (blind voters) → off: the
+		 * screen is never dark without the voice */
+		if (!a->set.audio) {
+			a->set.audio = true;
+		} else if (!a->set.screen_off) {
+			a->set.screen_off = true;
+		} else {
+			a->set.audio = a->set.screen_off = false;
+			if (a->voice.running)
+				SDL_ClearQueuedAudio(a->voice.dev);
+		}
+		a->spoken_audio = false; /* the button's new state is said */
 		break;
 	case ID_SPEED:
 		a->set.speed = (a->set.speed + 1) % SPEECH_SPEEDS;
@@ -685,10 +695,16 @@ void app_draw(struct app *a)
 				 a->answer,	  (int)strlen(a->password), 0, a->op,
 				 a->keyboard,	  a->shift,		  a->field,
 				 a->viewing,	  a->view_page,		  a->set.speed,
-				 a->set.volume};
+				 a->set.volume,	  a->set.screen_off};
 	if (!busy && a->s.screen == SCREEN_STILL_THERE)
 		v.countdown = (int)(SESSION_COUNTDOWN_S - (a->now - a->s.screen_since));
 	screen_draw(&a->u, busy ? &working : &a->s, &v, &a->layout);
+	if (a->set.screen_off) {
+		/* nothing to see: the targets stay where they were drawn, for
+		 * the keys (and a touch), and the voice says everything */
+		SDL_SetRenderDrawColor(a->r, 0, 0, 0, 255);
+		SDL_RenderClear(a->r);
+	}
 	if (a->trace != NULL)
 		trace_drawn(a, busy ? SCREEN_WORKING : a->s.screen);
 	/* the spoken guidance: the page when it changes, then the focused

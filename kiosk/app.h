@@ -2,7 +2,8 @@
  * screens, and the voter's input — touch (activated on release inside the
  * target), keyboard (Tab and arrows move the focus, Enter activates,
  * Escape goes back), a 5-key pad or two switches (the same keys) — in one
- * focus model. The settings (language, text size, contrast, audio) and
+ * focus model. The settings (language, text size, contrast, audio, the
+ * screen dark for blind voters) and
  * every field typed return to their defaults when a session ends.
  * Rule: while the worker runs, the main thread never reads the session: it
  * shows the progress screen from a copy that holds nothing. The password
@@ -28,6 +29,7 @@ struct app_settings {
 	enum ui_contrast theme;
 	bool audio;
 	int speed, volume; /* speech.h steps */
+	bool screen_off;   /* the voice alone, the screen dark: with audio only */
 };
 
 /* The spoken guidance: a speaker thread synthesises the latest words and

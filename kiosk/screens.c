@@ -116,6 +116,53 @@ static void page_buttons3(struct page *pg, const int ids[3], const enum msg labe
 
 /* ---- each screen ---- */
 
+/* A time of the operation, in the kiosk's local time (its TZ):
+ * "jeudi 4 décembre 2026 à 8 h 00", "Thursday 4 December 2026 at 8:00". */
+static void date_text(enum iso_lang lang, int64_t t, char *buf, size_t size)
+{
+	static const char *const days[2][7] = {
+		{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+		{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}};
+	static const char *const months[2][12] = {
+		{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+		 "octobre", "novembre", "décembre"},
+		{"January", "February", "March", "April", "May", "June", "July", "August",
+		 "September", "October", "November", "December"}};
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char day[8], year[8], hour[8], minute[8];
+	int en = lang == ISO_LANG_EN;
+	if (localtime_r(&tt, &tm) == NULL) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	snprintf(day, sizeof day, "%d", tm.tm_mday);
+	snprintf(year, sizeof year, "%d", tm.tm_year + 1900);
+	snprintf(hour, sizeof hour, "%d", tm.tm_hour);
+	snprintf(minute, sizeof minute, "%02d", tm.tm_min);
+	tr_args(lang, TXT_DATE,
+		(const struct tr_arg[]){{"{weekday}", days[en][tm.tm_wday]},
+					{"{day}", day},
+					{"{month}", months[en][tm.tm_mon]},
+					{"{year}", year},
+					{"{hour}", hour},
+					{"{minute}", minute}},
+		6, buf, size);
+}
+
+/* "Le vote est ouvert du … au …." */
+static void hours_text(const struct page *pg, char *buf, size_t size)
+{
+	char from[128], to[128];
+	buf[0] = '\0';
+	if (pg->v->op == NULL || pg->v->op->closing == 0)
+		return;
+	date_text(pg->v->lang, pg->v->op->opening, from, sizeof from);
+	date_text(pg->v->lang, pg->v->op->closing, to, sizeof to);
+	tr_args(pg->v->lang, TXT_HOURS, (const struct tr_arg[]){{"{from}", from}, {"{to}", to}}, 2,
+		buf, size);
+}
+
 static void welcome(struct page *pg)
 {
 	struct ui *u = pg->u;
@@ -137,14 +184,23 @@ static void welcome(struct page *pg)
 		const char *colon = en ? ":" : "\u202f:", *pct = en ? "%" : "\u202f%";
 		int sp = pg->v->speed >= 0 && pg->v->speed < SPEECH_SPEEDS ? pg->v->speed
 									   : SPEECH_SPEED_DEFAULT;
-		snprintf(labels[3], sizeof labels[3], "%s%s %s", T(pg, TXT_AUDIO), colon,
-			 T(pg, pg->v->audio ? TXT_ON : TXT_OFF));
+		if (pg->v->screen_off)
+			snprintf(labels[3], sizeof labels[3], "%s", T(pg, TXT_SCREEN_OFF));
+		else
+			snprintf(labels[3], sizeof labels[3], "%s%s %s", T(pg, TXT_AUDIO), colon,
+				 T(pg, pg->v->audio ? TXT_ON : TXT_OFF));
 		snprintf(labels[4], sizeof labels[4], "%s%s %s", T(pg, TXT_SPEED), colon,
 			 speeds[en][sp]);
 		snprintf(labels[5], sizeof labels[5], "%s%s %d%s", T(pg, TXT_VOLUME), colon,
 			 25 * (pg->v->volume + 1), pct);
 	}
-	page_begin(pg, T(pg, TXT_WELCOME_TITLE), T(pg, TXT_WELCOME_TEXT), NULL);
+	{
+		char text[1024], hours[512];
+		hours_text(pg, hours, sizeof hours);
+		snprintf(text, sizeof text, "%s%s%s", T(pg, TXT_WELCOME_TEXT), hours[0] ? "\n" : "",
+			 hours);
+		page_begin(pg, T(pg, TXT_WELCOME_TITLE), text, NULL);
+	}
 	c = pg->content;
 	bw = (c.w - gap) / 2;
 	for (int i = 0; i < 6; i++) {
@@ -635,14 +691,16 @@ static void problem(struct page *pg, const struct session *s)
 		[PROBLEM_NETWORK] = TXT_PROBLEM_NETWORK,      [PROBLEM_SECURITY] = TXT_PROBLEM_SECURITY,
 		[PROBLEM_PASSWORD] = TXT_PROBLEM_PASSWORD,    [PROBLEM_OTHER] = TXT_PROBLEM_OTHER,
 	};
-	char text[512];
+	char text[512], hours[512] = "";
+	if (s->problem == PROBLEM_CLOSED)
+		hours_text(pg, hours, sizeof hours);
 	if (s->problem == PROBLEM_LOCKED)
 		tr_n(pg->v->lang, TXT_PROBLEM_LOCKED, (long long)s->retry_after, text, sizeof text);
 	else if (s->problem == PROBLEM_OTHER && s->problem_text[0] != '\0')
 		snprintf(text, sizeof text, "%s %s", T(pg, TXT_PROBLEM_OTHER), s->problem_text);
 	else
 		snprintf(text, sizeof text, "%s", T(pg, msgs[s->problem]));
-	page_begin(pg, text, NULL, NULL);
+	page_begin(pg, text, hours[0] != '\0' ? hours : NULL, NULL);
 	if (s->problem == PROBLEM_NETWORK && s->failed_action != ACTION_NONE)
 		page_buttons(pg, ID_BACK, TXT_BACK, ID_RETRY, TXT_RETRY, UI_BUTTON_ALERT);
 	else

@@ -82,6 +82,7 @@ struct screen_view {
 	int viewing;               /* the list shown in detail (1..), or 0 */
 	int view_page;             /* its page of profession de foi (0..) */
 	int speed, volume;         /* the speech's steps (speech.h) */
+	bool screen_off;           /* the voice alone, the screen dark (the welcome's label) */
 };
 
 void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,

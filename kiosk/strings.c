@@ -90,6 +90,11 @@ static const char *const texts[TXT__COUNT] = {
 	[TXT_PAGE_PREV] = "Page précédente",
 	[TXT_PAGE_NEXT] = "Page suivante",
 	[TXT_PAGE_OF] = "Page {n} sur {total}",
+	/* the voice's third state: the screen dark, the voice alone (blind voters) */
+	[TXT_SCREEN_OFF] = "Voix seule, écran éteint",
+	[TXT_HOURS] = "Le vote est ouvert du {from} au {to}.",
+	/* no-break spaces: 4 décembre, 8 h 00 */
+	[TXT_DATE] = "{weekday} {day} {month} {year} à {hour} h {minute}",
 };
 
 static int ready;
@@ -107,23 +112,34 @@ void strings_init(const char *localedir)
 	ready = 1;
 }
 
-/* t into buf with each "{n}" and "{total}" replaced by its number; cut at a
+/* t into buf with each "{key}" of args replaced by its value; cut at a
  * whole character when buf is short */
-static void fill(const char *t, long long n, long long total, char *buf, size_t size)
+static void fill(const char *t, const struct tr_arg *args, size_t nargs, char *buf, size_t size)
 {
 	size_t k = 0;
 	if (size == 0)
 		return;
 	while (*t != '\0') {
-		char num[24];
-		size_t c = 1;
-		const char *from = t;
-		if (strncmp(t, "{n}", 3) == 0 || strncmp(t, "{total}", 7) == 0) {
-			bool is_n = t[1] == 'n';
-			snprintf(num, sizeof num, "%lld", is_n ? n : total);
-			from = num;
-			c = strlen(num);
-			t += is_n ? 3 : 7;
+		size_t c = 1, i;
+		const char *from = t, *value = NULL;
+		for (i = 0; i < nargs && value == NULL; i++)
+			if (strncmp(t, args[i].key, strlen(args[i].key)) == 0)
+				value = args[i].value;
+		if (value != NULL) {
+			t += strlen(args[i - 1].key);
+			/* the value whole, or cut at a whole character */
+			for (const char *v = value; *v != '\0';) {
+				unsigned char b = (unsigned char)*v;
+				size_t want = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+				if (strnlen(v, want) < want || k + want >= size) {
+					buf[k] = '\0';
+					return;
+				}
+				memcpy(buf + k, v, want);
+				k += want;
+				v += want;
+			}
+			continue;
 		} else {
 			unsigned char b = (unsigned char)*t;
 			size_t want = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
@@ -139,15 +155,25 @@ static void fill(const char *t, long long n, long long total, char *buf, size_t 
 	buf[k] = '\0';
 }
 
+void tr_args(enum iso_lang lang, enum msg m, const struct tr_arg *args, size_t nargs, char *buf,
+	     size_t size)
+{
+	fill(tr(lang, m), args, nargs, buf, size);
+}
+
 void tr_n(enum iso_lang lang, enum msg m, long long n, char *buf, size_t size)
 {
-	fill(tr(lang, m), n, 0, buf, size);
+	tr_n_total(lang, m, n, 0, buf, size);
 }
 
 void tr_n_total(enum iso_lang lang, enum msg m, long long n, long long total, char *buf,
 		size_t size)
 {
-	fill(tr(lang, m), n, total, buf, size);
+	char a[24], b[24];
+	const struct tr_arg args[] = {{"{n}", a}, {"{total}", b}};
+	snprintf(a, sizeof a, "%lld", n);
+	snprintf(b, sizeof b, "%lld", total);
+	fill(tr(lang, m), args, 2, buf, size);
 }
 
 const char *tr(enum iso_lang lang, enum msg m)

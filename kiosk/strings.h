@@ -87,6 +87,9 @@ enum msg {
 	TXT_PAGE_PREV,
 	TXT_PAGE_NEXT,
 	TXT_PAGE_OF,
+	TXT_SCREEN_OFF,
+	TXT_HOURS,
+	TXT_DATE,
 	TXT__COUNT
 };
 
@@ -97,6 +100,13 @@ void strings_init(const char *localedir);
 const char *tr(enum iso_lang lang, enum msg m);
 /* A message with its number ("{n}" in the text) into buf. */
 void tr_n(enum iso_lang lang, enum msg m, long long n, char *buf, size_t size);
+/* A message with each "{key}" of args replaced by its value, into buf
+ * (cut at a whole character when buf is short). */
+struct tr_arg {
+	const char *key, *value; /* key with its braces: "{from}" */
+};
+void tr_args(enum iso_lang lang, enum msg m, const struct tr_arg *args, size_t nargs, char *buf,
+	     size_t size);
 /* A message with a number and the total it counts towards ("{n}" and
  * "{total}": "Page {n} sur {total}") into buf. */
 void tr_n_total(enum iso_lang lang, enum msg m, long long n, long long total, char *buf,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # isoloir-kiosk as a program: --help; a configuration or operation file
 # refused clearly (exit 2, the line, key, poll or field named) before
-# anything is shown; the pin of a certificate as openssl computes it.
+# anything is shown; the pin of a certificate as openssl computes it; the
+# screen-off mode; no session outside the vote's hours.
 # Usage: tests/ui/kiosk_program.sh ISOLOIR-KIOSK DATA-DIR FIXTURE WORK
 set -euo pipefail
 K=$1 D=$2 F=$3 W=$4
@@ -37,3 +38,30 @@ printf '%s\n' "$good" >"$W/k.conf"
 "$K" --config "$W/k.conf" --headless 640x480 --script /dev/null --shots "$W"
 grep -q '"event":"kiosk-stop"' "$W/journal.jsonl"
 echo "I: every mistake named"
+
+# the voice alone (blind voters): the audio button's third state darkens
+# every screen, the keys still work; the session's end lights it again
+lit() { [ "$(convert "$W/$1.png" -format '%[fx:maxima]' info:)" != 0 ]; }
+cat >"$W/dark.script" <<'S'
+tap audio
+shot voice
+tap audio
+shot dark
+tap start
+wait identify
+shot dark-identify
+key escape
+wait welcome
+shot lit-again
+S
+"$K" --config "$W/k.conf" --headless 640x480 --script "$W/dark.script" --shots "$W" >/dev/null
+lit voice && ! lit dark && ! lit dark-identify && lit lit-again ||
+	{ echo "E: the screen-off mode shows or hides the wrong screens" >&2; exit 1; }
+echo "I: voice alone: the screen dark until the session ends"
+
+# outside the vote's hours no session starts: the voter is told when
+sed 's/"closing":"[^"]*"/"closing":"2026-01-05T09:00:00+01:00"/' "$D/kiosk/operation.json" >"$W/op-closed.json"
+sed "s|^operation = .*|operation = $W/op-closed.json|" "$W/k.conf" >"$W/k-closed.conf"
+printf '%s\n' "tap start" "wait error" "shot closed" "tap back" "wait welcome" >"$W/closed.script"
+"$K" --config "$W/k-closed.conf" --headless 640x480 --script "$W/closed.script" --shots "$W" >/dev/null
+echo "I: closed outside the hours"

@@ -189,7 +189,7 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	static const enum session_poll_state states[] = {POLL_TO_VOTE, POLL_VOTED};
 	const struct session_login_result lr = {"token", "Élise Lefèvre", 2, uuids, names, states};
 	const char *cred = "F7d-jkL-2qW-PLx-u3m";
-	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0, 0, 0, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT};
+	struct screen_view v = {lang, false, 0, NULL, NULL, 0, 45, op, false, false, 0, 0, 0, SPEECH_SPEED_DEFAULT, SPEECH_VOLUME_DEFAULT, false};
 	struct session s;
 	char name[128], good[ISO_CREDENTIAL_LEN + 1];
 #define SHOT(n)                                                             \
@@ -203,6 +203,22 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	session_init(&s, 0);
 	v.focus = ID_START;
 	SHOT("welcome");
+	/* the voice alone, said on its button (the app darkens the screen) */
+	v.audio = v.screen_off = true;
+	v.focus = ID_AUDIO;
+	SHOT("welcome-voice-alone");
+	CHECK(strstr(shot.spoken, lang == ISO_LANG_EN ? "Voting is open from" : "Le vote est ouvert du") !=
+	      NULL);
+	v.audio = v.screen_off = false;
+	/* outside the vote's hours (operation.json's, in Paris time) */
+	session_set_hours(&s, op->opening, op->closing);
+	session_start(&s);
+	v.focus = ID_BACK;
+	SHOT("error-closed");
+	CHECK(s.screen == SCREEN_ERROR && s.problem == PROBLEM_CLOSED);
+	session_back(&s);
+	session_set_hours(&s, 0, 0);
+	v.focus = ID_START;
 	session_start(&s);
 	v.focus = ID_FIELD_PASSWORD;
 	v.identifier = "elise.lefevre";
