@@ -130,7 +130,7 @@ static void date_text(enum iso_lang lang, int64_t t, char *buf, size_t size)
 		 "September", "October", "November", "December"}};
 	time_t tt = (time_t)t;
 	struct tm tm;
-	char day[8], year[8], hour[8], minute[8];
+	char day[16], year[16], hour[16], minute[16];
 	int en = lang == ISO_LANG_EN;
 	if (localtime_r(&tt, &tm) == NULL) {
 		snprintf(buf, size, "?");

@@ -352,6 +352,7 @@ if [ -n "${DISPLAY:-}" ] && [ "${ISOLOIR_DEMO_ROBOT:-0}" = 1 ]; then
 	pids+=("$kpid")
 	pw francois.dubois | "$HERE/ui/xdotool-voter.sh" robot.trace screens francois.dubois \
 		05/05/1968 2 0 1 | tee -a receipts.txt
+	kill -0 "$kpid" 2>/dev/null || { echo "E: the kiosk's window was closed by the keyboard" >&2; exit 1; }
 	kill -TERM "$kpid"
 	wait "$kpid" || { echo "E: the kiosk did not end cleanly on SIGTERM" >&2; cat robot.log >&2; exit 1; }
 	echo "francois.dubois;2;0;1" >>votes.txt

@@ -100,3 +100,10 @@ screen end
 touch continue
 screen welcome
 shot robot-06-accueil
+# no way out with the keyboard: the window stays, on the welcome screen
+# (the caller checks the process is alive)
+key alt+F4 ctrl+alt+F1 alt+Tab ctrl+q ctrl+w Escape super
+sleep 0.5
+if sed -n "$((seen + 1)),\$p" "$trace" | grep -q '^SCREEN '; then
+	die "the keys took the kiosk to another screen"
+fi
