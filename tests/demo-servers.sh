@@ -345,8 +345,10 @@ if [ -n "${DISPLAY:-}" ] && [ "${ISOLOIR_DEMO_ROBOT:-0}" = 1 ]; then
 	echo "-- François Dubois vote dans la fenêtre du poste (clavier et souris, xdotool)"
 	: >robot.trace
 	# (a sanitizer build: no leak check of this one, X11's and Mesa's
-	# libraries leak at exit; the headless kiosk above is checked)
+	# libraries leak at exit; the headless kiosk above is checked); its
+	# headphones are a file (SDL's disk audio driver)
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE="$w/voice.raw" \
 		"$BIN/isoloir-kiosk" --config kiosk.conf --windowed 1280x800 --trace robot.trace 2>robot.log &
 	kpid=$!
 	pids+=("$kpid")
@@ -355,6 +357,10 @@ if [ -n "${DISPLAY:-}" ] && [ "${ISOLOIR_DEMO_ROBOT:-0}" = 1 ]; then
 	kill -0 "$kpid" 2>/dev/null || { echo "E: the kiosk's window was closed by the keyboard" >&2; exit 1; }
 	kill -TERM "$kpid"
 	wait "$kpid" || { echo "E: the kiosk did not end cleanly on SIGTERM" >&2; cat robot.log >&2; exit 1; }
+	# the voice spoke to the headphones: seconds of sound, not silence
+	spoken=$(tr -d '\000' <voice.raw | wc -c)
+	[ "$spoken" -gt 88200 ] || { echo "E: the kiosk said nothing ($spoken bytes of sound)" >&2; exit 1; }
+	echo "guidage vocal : $((spoken / 44100)) s de parole environ dans le casque (voice.raw)"
 	echo "francois.dubois;2;0;1" >>votes.txt
 	robot=1
 elif [ -n "${DISPLAY:-}" ] && [ "${ISOLOIR_DEMO_WINDOW:-1}" = 1 ]; then

@@ -4,7 +4,8 @@
 # touch for some acts and the keyboard for others. The robot sees what a
 # person sees through the kiosk's trace (--trace: each screen's targets
 # with their boxes, the focus, the receipt's tracker); it never reaches
-# into the program. Votes in the order the polls screen offers them.
+# into the program. The spoken guidance on, it votes in the order the
+# polls screen offers them.
 # Usage: xdotool-voter.sh TRACE SHOTS-DIR IDENTIFIER ANSWER CHOICE... (password on stdin)
 #   CHOICE: 0 for the blank vote, 1.. for a list, one per poll to vote
 # Prints "receipt POLL-UUID TRACKER" for each vote.
@@ -52,6 +53,9 @@ shot() { import -window root "$shots/$1.png"; }
 
 # the welcome screen is drawn, then shown
 next '^READY$' >/dev/null
+# the spoken guidance on (the caller may listen: SDL's disk audio driver)
+touch audio
+next '^FOCUS audio$' >/dev/null
 shot robot-01-accueil
 touch start
 screen identify
