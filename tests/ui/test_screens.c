@@ -111,20 +111,6 @@ static bool has_target(const struct screen_layout *l, int id)
 	return false;
 }
 
-/* the words of the n bytes at s, one space between them, appended to out */
-static void words_of(const char *s, size_t n, char *out, size_t size)
-{
-	size_t k = strlen(out);
-	for (size_t i = 0; i < n && k + 1 < size; i++) {
-		bool blank = s[i] == ' ' || s[i] == '\n';
-		if (!blank)
-			out[k++] = s[i];
-		else if (k > 0 && out[k - 1] != ' ')
-			out[k++] = ' ';
-	}
-	out[k] = '\0';
-}
-
 /* R-VOTE-07: every page of the long profession de foi, drawn in turn (and
  * one past the last, which shows the last): the pages' spoken texts are
  * the whole text once, in order — nothing cut, nothing said twice; the
@@ -163,10 +149,10 @@ static void pages_cover(const struct session *s, struct screen_view v, enum ui_t
 		CHECK(has_target(&l, ID_VIEW_PAGE_NEXT) == (p + 1 < pages));
 		CHECK((at = strstr(l.spoken, head)) != NULL);
 		if (at != NULL)
-			words_of(at + strlen(head), strlen(at + strlen(head)), said, sizeof said);
+			check_words_of(at + strlen(head), strlen(at + strlen(head)), said, sizeof said);
 		snprintf(last, sizeof last, "%s", l.spoken);
 	}
-	words_of(long_text, strlen(long_text), whole, sizeof whole);
+	check_words_of(long_text, strlen(long_text), whole, sizeof whole);
 	CHECK(pages >= 3);
 	CHECK(strcmp(said, whole) == 0);
 	if (strcmp(said, whole) != 0)

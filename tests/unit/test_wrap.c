@@ -45,20 +45,6 @@ static void lines_of(const char *s, int width, char *out, size_t size)
 	out[k] = '\0';
 }
 
-/* the words of the n bytes at s, one space between them, appended to out */
-static void words_of(const char *s, size_t n, char *out, size_t size)
-{
-	size_t k = strlen(out);
-	for (size_t i = 0; i < n && k + 1 < size; i++) {
-		bool blank = s[i] == ' ' || s[i] == '\n';
-		if (!blank)
-			out[k++] = s[i];
-		else if (k > 0 && out[k - 1] != ' ')
-			out[k++] = ' ';
-	}
-	out[k] = '\0';
-}
-
 #define NNBSP "\u202f"
 
 static const char *const text =
@@ -97,7 +83,7 @@ static void pages_ok(int width, int lines)
 		if (count > lines)
 			fprintf(stderr, "  width %d, %d lines: page %d has %d\n", width, lines, pages + 1,
 				count);
-		words_of(text + at, end - at, said, sizeof said);
+		check_words_of(text + at, end - at, said, sizeof said);
 		if (said[0] != '\0' && said[strlen(said) - 1] != ' ')
 			strcat(said, " ");
 		at = next;
@@ -105,7 +91,7 @@ static void pages_ok(int width, int lines)
 		if (pages > 1000)
 			break;
 	}
-	words_of(text, len, whole, sizeof whole);
+	check_words_of(text, len, whole, sizeof whole);
 	strcat(whole, " ");
 	CHECK(strcmp(said, whole) == 0);
 	if (strcmp(said, whole) != 0)
