@@ -377,14 +377,17 @@ fi
 step "9. Le bureau suit le scrutin : décomptes d’émargement (jamais de résultat partiel)"
 bureau "https://127.0.0.1:$RB/counts"; echo
 echo "-- liste d’émargement (début) :"
-bureau "https://127.0.0.1:$RB/emargement.csv" | head -n 8
+bureau "https://127.0.0.1:$RB/emargement.csv" >emargement.csv
+head -n 8 emargement.csv
+echo "… ($(($(wc -l <emargement.csv) - 1)) lignes : emargement.csv)"
 echo "-- ce que voit le public : l’état, une empreinte présente ou non, aucun nombre"
 curl -s --noproxy '*' --cacert pki/server-ca.pem "https://127.0.0.1:${UP[A]}/status"; echo
 
 step "10. Le bureau arrête le vote : état figé, horodaté et scellé ; archives publiées"
 bureau -X POST --data '' "https://127.0.0.1:$RB/stop" >/dev/null
 for p in A B C; do bureau -X POST --data '' "https://127.0.0.1:${UB[$p]}/stop"; echo; done
-bureau "https://127.0.0.1:$RB/seals" | head -c 300; echo " …"
+bureau "https://127.0.0.1:$RB/seals" >seals.json
+head -c 300 seals.json; echo " … (seals.json)"
 
 step "11. Dépouillement de chaque scrutin et contre-vérification par belenios-tool"
 for p in A B C; do
