@@ -342,8 +342,15 @@ static void polls(struct page *pg, const struct session *s)
 	char title[SESSION_NAME_MAX + 64];
 	SDL_Rect c;
 	int h, gap = u->m.gap_px * 2;
+	char left_text[512] = "";
+	size_t left = 0;
+	for (size_t i = 0; i < s->npolls; i++)
+		left += s->polls[i].state != POLL_VOTED;
+	if (s->notice == NOTICE_POLLS_LEFT)
+		tr_n(pg->v->lang, left == 1 ? TXT_NOTICE_POLL_LEFT : TXT_NOTICE_POLLS_LEFT,
+		     (long long)left, left_text, sizeof left_text);
 	snprintf(title, sizeof title, "%s — %s", T(pg, TXT_POLLS_TITLE), s->name);
-	page_begin(pg, title, T(pg, TXT_POLLS_TEXT), NULL);
+	page_begin(pg, title, T(pg, TXT_POLLS_TEXT), left_text[0] != '\0' ? left_text : NULL);
 	c = pg->content;
 	/* each poll as tall as its words need, and at least a target */
 	h = u->m.target_px;

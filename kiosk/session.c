@@ -315,6 +315,12 @@ void session_next(struct session *s)
 		return;
 	for (size_t i = 0; i < s->npolls; i++)
 		left |= s->polls[i].state != POLL_VOTED;
+	if (left && s->screen == SCREEN_POLLS && s->notice != NOTICE_POLLS_LEFT) {
+		/* never leave a poll unvoted without saying so */
+		s->notice = NOTICE_POLLS_LEFT;
+		return;
+	}
+	s->notice = NOTICE_NONE;
 	s->current = -1;
 	go(s, left && s->screen == SCREEN_RECEIPT ? SCREEN_POLLS : SCREEN_END);
 }

@@ -79,7 +79,8 @@ enum session_notice {
 	NOTICE_OVERVOTE,      /* a list is chosen already: unselect it first */
 	NOTICE_NO_CHOICE,     /* choose a list or the blank vote before review */
 	NOTICE_BAD_PASSWORD,  /* the password's checksum or form is wrong */
-	NOTICE_EMPTY_FIELD    /* a field of the identification is empty */
+	NOTICE_EMPTY_FIELD,   /* a field of the identification is empty */
+	NOTICE_POLLS_LEFT     /* "finish" with polls still to vote: once more to leave */
 };
 
 enum session_poll_state { POLL_TO_VOTE, POLL_PENDING, POLL_VOTED };
@@ -162,7 +163,9 @@ void session_to_validate(struct session *s);
 void session_validate(struct session *s, const char *password);
 /* Back (Escape): one step back where that loses nothing final. */
 void session_back(struct session *s);
-/* The receipt screen or the end: on to the polls still to vote, or the end. */
+/* The receipt screen or the end: on to the polls still to vote, or the
+ * end. From the polls screen with polls still to vote, the first "finish"
+ * says so (NOTICE_POLLS_LEFT), the second leaves. */
 void session_next(struct session *s);
 /* The error screen's "try again" after a network failure: the same
  * request again (a submission: the same ballot, so the same receipt). */

@@ -234,6 +234,12 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 	session_poll_lists(&s, 1, 3, true);
 	v.focus = ID_POLL;
 	SHOT("polls");
+	/* "finish" with a poll still to vote: said before leaving */
+	session_next(&s);
+	v.focus = ID_FINISH;
+	SHOT("polls-left");
+	CHECK(s.notice == NOTICE_POLLS_LEFT);
+	v.focus = ID_POLL;
 	session_choose_poll(&s, 0);
 	session_touch(&s, 2);
 	v.focus = ID_CHOICE + 3;

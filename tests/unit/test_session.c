@@ -5,7 +5,7 @@
  * validation (R-D11-SCREEN), the idle watch and the wipe, a USB alert
  * pausing the session, the receipt closing by itself but never an error,
  * a security alert that never goes on, no session outside the vote's
- * hours; and after each step, no secret
+ * hours, no poll left unvoted without a word; and after each step, no secret
  * left in the session's memory. */
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +257,24 @@ int main(void)
 	session_done_logout(&s);
 	CHECK(s.screen == SCREEN_WELCOME);
 	session_wipe(&s);
+	/* "finish" with polls still to vote: said once, the second leaves */
+	session_init(&s, 7000);
+	session_start(&s);
+	session_identify(&s, "elise", cred, "01/02/1980");
+	login_ok(&s, states);
+	CHECK(s.screen == SCREEN_POLLS);
+	session_next(&s);
+	CHECK(s.screen == SCREEN_POLLS && s.notice == NOTICE_POLLS_LEFT);
+	session_poll_lists(&s, 0, 3, true);
+	session_choose_poll(&s, 0);
+	CHECK(s.screen == SCREEN_CHOOSE && s.notice == NOTICE_NONE);
+	session_back(&s);
+	session_next(&s);
+	CHECK(s.screen == SCREEN_POLLS && s.notice == NOTICE_POLLS_LEFT);
+	session_next(&s);
+	CHECK(s.screen == SCREEN_END && s.notice == NOTICE_NONE);
+	session_wipe(&s);
+
 	/* the vote's hours: before the opening and from the closing, no
 	 * session starts, the voter is told so and is back at welcome; the
 	 * hours outlive every wipe */
