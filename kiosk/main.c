@@ -117,8 +117,23 @@ static const struct {
 } keys[] = {{"tab", SDLK_TAB},	     {"return", SDLK_RETURN}, {"escape", SDLK_ESCAPE},
 	    {"backspace", SDLK_BACKSPACE}, {"down", SDLK_DOWN},	      {"up", SDLK_UP}};
 
+/* the USB watch (NULL without one): a device plugged or removed since */
+static struct usb_watch *usb;
+
+static void usb_check(struct app *a)
+{
+	struct pollfd p = {usb != NULL ? usb_watch_fd(usb) : -1, POLLIN, 0};
+	bool changed, alert;
+	if (usb != NULL && poll(&p, 1, 0) > 0) {
+		usb_watch_read(usb, &changed, &alert);
+		if (changed)
+			app_usb(a, alert);
+	}
+}
+
 static void frame(struct app *a)
 {
+	usb_check(a);
 	app_step(a, now_s());
 	app_draw(a);
 }
@@ -307,7 +322,6 @@ int main(int argc, char **argv)
 	struct operation_where ow;
 	struct shell *sh = NULL;
 	struct app a;
-	struct usb_watch *usb = NULL;
 	struct kiosk_journal *journal = NULL;
 	char name[128];
 	bool app_ok = false;
@@ -478,6 +492,10 @@ int main(int argc, char **argv)
 	kiosk_journal_add(journal, EV_KIOSK_START, OUTCOME_SUCCESS, now_s());
 	if (trace != NULL)
 		a.trace = fopen(trace, "a");
+	/* a USB device plugged during a session pauses it (the headless
+	 * script's too: the tests plug devices with umockdev) */
+	if ((err = usb_watch_open(&usb)) != ISO_OK)
+		fprintf(stderr, "%s: no USB watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
 	if (headless) {
 		rc = run_script(&a, script, shots);
 		goto out;
@@ -485,22 +503,13 @@ int main(int argc, char **argv)
 	/* the spoken guidance, to the post's headphones */
 	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0 || (err = app_voice_start(&a)) != ISO_OK)
 		fprintf(stderr, "%s: no spoken guidance: %s\n", prog, SDL_GetError());
-	/* a USB device plugged during a session pauses it */
-	if ((err = usb_watch_open(&usb)) != ISO_OK)
-		fprintf(stderr, "%s: no USB watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
 	for (bool shown = false; !stop; shown = true) {
 		SDL_Event e;
-		struct pollfd p = {usb != NULL ? usb_watch_fd(usb) : -1, POLLIN, 0};
 		while (SDL_PollEvent(&e))
 			/* closing the window is not a way out: SIGTERM is */
 			if (e.type != SDL_QUIT)
 				app_event(&a, &e);
-		if (usb != NULL && poll(&p, 1, 0) > 0) {
-			bool changed, alert;
-			usb_watch_read(usb, &changed, &alert);
-			if (changed)
-				app_usb(&a, alert);
-		}
+		usb_check(&a);
 		app_step(&a, now_s());
 		app_draw(&a);
 		SDL_RenderPresent(r);
