@@ -641,7 +641,10 @@ void app_step(struct app *a, int64_t now)
 /* Test mode: what a person would see, for a robot driving the window
  * (tests/ui/xdotool-voter.sh): on each new screen (or list shown, or
  * layout), its targets and then its name; each move of the focus; the
- * receipt's tracker, public on the board. Never a choice or a key. */
+ * receipt's tracker, public on the board. Never a choice (the focus on
+ * a list is "choice", whichever) or a key. A test mode: it would tell
+ * which receipt followed which session, so a polling station's kiosk is
+ * never started with it. */
 static void trace_drawn(struct app *a, enum session_screen sc)
 {
 	char name[64];
@@ -671,7 +674,9 @@ static void trace_drawn(struct app *a, enum session_screen sc)
 	}
 	if (a->focus != a->traced_focus) {
 		app_target_name(a->focus, name, sizeof name);
-		fprintf(a->trace, "FOCUS %s\n", a->focus != 0 ? name : "none");
+		/* on a list or the blank vote, which one is the voter's secret */
+		fprintf(a->trace, "FOCUS %s\n",
+			a->focus == 0 ? "none" : a->focus >= ID_CHOICE && a->focus < ID_KEY ? "choice" : name);
 		a->traced_focus = a->focus;
 	}
 	fflush(a->trace);

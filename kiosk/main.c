@@ -5,7 +5,8 @@
  * Fullscreen by default (KMSDRM on the kiosk image); --windowed for
  * development; --headless draws with the software renderer on a surface
  * and plays a script of the voter's acts (the demo without a display and
- * the end-to-end tests), saving a screenshot where the script says.
+ * the end-to-end tests), saving a screenshot where the script says;
+ * --trace FILE (tests) writes what is drawn, for a robot at the window.
  * The process locks its memory, is not dumpable and makes no core file;
  * SIGTERM ends it cleanly, the session wiped; nothing of a session is
  * written to disk or to the logs (R-C19-NOMACHINE, R-C19-LINK). */
@@ -47,9 +48,11 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: %s --config FILE [--windowed WxH]\n"
-		"       %s --config FILE --headless WxH --script FILE --shots DIR [--trace FILE]\n"
+		"       %s --config FILE --headless WxH --script FILE --shots DIR\n"
 		"       %s pin CERTIFICATE.pem\n"
 		"       %s export-journal JOURNAL DEVICE-ID   (NIST SP 1500-101 JSON)\n"
+		"Tests only, never at a polling station: --trace FILE writes what is drawn\n"
+		"(screens, targets, focus, receipts) for a robot at the window.\n"
 		"\n"
 		"The dedicated voting post: fullscreen, French by default, English one touch\n"
 		"away; the ballot is encrypted here and sent over pinned TLS.\n"

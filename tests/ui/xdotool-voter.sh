@@ -81,7 +81,7 @@ for choice in "$@"; do
 	key Escape
 	next '^SCREEN choose 0 ' >/dev/null
 	touch "choice-$choice"
-	next '^FOCUS choice-' >/dev/null
+	next '^FOCUS choice$' >/dev/null
 	touch review
 	screen review
 	[ $n = 1 ] && shot robot-04-verification
