@@ -477,6 +477,14 @@ void app_key(struct app *a, SDL_Keycode k, bool shift)
 	case SDLK_ESCAPE:
 		app_activate(a, a->viewing > 0 ? ID_VIEW_CLOSE : ID_BACK);
 		break;
+	case SDLK_F1:
+	case SDLK_HELP:
+		/* the help key, found without sight: the voice on, then the
+		 * screen said again at each press */
+		if (!a->set.audio)
+			app_activate(a, ID_AUDIO);
+		a->spoken_audio = false;
+		break;
 	case SDLK_BACKSPACE:
 		backspace(a);
 		break;

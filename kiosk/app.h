@@ -1,7 +1,7 @@
 /* The kiosk's application: the session, the shell on a worker thread, the
  * screens, and the voter's input — touch (activated on release inside the
  * target), keyboard (Tab and arrows move the focus, Enter activates,
- * Escape goes back), a 5-key pad or two switches (the same keys) — in one
+ * Escape goes back, F1 or Help turns the voice on and says the screen again), a 5-key pad or two switches (the same keys) — in one
  * focus model. The settings (language, text size, contrast, audio, the
  * screen dark for blind voters) and
  * every field typed return to their defaults when a session ends.

@@ -118,7 +118,8 @@ static const struct {
 	const char *name;
 	SDL_Keycode k;
 } keys[] = {{"tab", SDLK_TAB},	     {"return", SDLK_RETURN}, {"escape", SDLK_ESCAPE},
-	    {"backspace", SDLK_BACKSPACE}, {"down", SDLK_DOWN},	      {"up", SDLK_UP}};
+	    {"backspace", SDLK_BACKSPACE}, {"down", SDLK_DOWN},	      {"up", SDLK_UP},
+	    {"help", SDLK_F1}};
 
 /* the USB watch (NULL without one): a device plugged or removed since */
 static struct usb_watch *usb;

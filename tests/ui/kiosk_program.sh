@@ -58,6 +58,12 @@ S
 lit voice && ! lit dark && ! lit dark-identify && lit lit-again ||
 	{ echo "E: the screen-off mode shows or hides the wrong screens" >&2; exit 1; }
 echo "I: voice alone: the screen dark until the session ends"
+# the help key (F1) turns the voice on, as its button does, found without sight
+# (then one touch on the audio button is the voice alone: the screen dark)
+printf '%s\n' "key help" "tap audio" "shot help-key" >"$W/help.script"
+"$K" --config "$W/k.conf" --headless 640x480 --script "$W/help.script" --shots "$W" >/dev/null
+! lit help-key || { echo "E: the help key did not turn the voice on" >&2; exit 1; }
+echo "I: the help key turns the voice on"
 
 # outside the vote's hours no session starts: the voter is told when
 sed 's/"closing":"[^"]*"/"closing":"2026-01-05T09:00:00+01:00"/' "$D/kiosk/operation.json" >"$W/op-closed.json"
