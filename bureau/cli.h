@@ -36,13 +36,14 @@ enum cli_opt {
 	OPT_QUIET = 1u << 20,
 	OPT_THREADS = 1u << 21,
 	OPT_ARGON2 = 1u << 22,
+	OPT_VOTERS = 1u << 23,
 };
 
 struct cli {
 	unsigned given; /* OPT_* bits seen on the command line */
 	const char *dir, *uuid, *group, *file, *privcred, *ballot, *certs, *key, *polynomials,
 		*privkey, *decryption_key, *type, *template_path, *election, *trustees,
-		*public_creds, *argon2;
+		*public_creds, *argon2, *voters;
 	long count, step, threshold, trustee_id, threads;
 	bool quiet;
 	enum iso_lang lang;
@@ -66,6 +67,9 @@ extern const struct cli_command cli_commands_setup[];
 extern const struct cli_command cli_commands_tally[];
 extern const struct cli_command cli_commands_ceremony[];
 extern const struct cli_command cli_commands_operation[];
+
+/* "operation init" (cmd_init.c), in the operation group's table. */
+int cli_operation_init(struct cli *c);
 
 /* Exit statuses (belenios-tool uses 123 for errors, so do we for a refused
  * input, and 124 for a command-line error). */

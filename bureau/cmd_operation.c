@@ -524,6 +524,14 @@ out:
 }
 
 const struct cli_command cli_commands_operation[] = {
+	{"operation", "init", cli_operation_init, OPT_FILE | OPT_VOTERS | OPT_DIR,
+	 OPT_FILE | OPT_VOTERS | OPT_DIR,
+	 "l’opération depuis sa description (--file) et ses électeurs (--voters) : un dossier "
+	 "(--dir) avec operation.json, le modèle de chaque scrutin et voters.csv pour "
+	 "l’autorité des justificatifs ; rien n’est écrit si quoi que ce soit est refusé",
+	 "the operation from its description (--file) and its voters (--voters): a folder "
+	 "(--dir) with operation.json, each poll's template and voters.csv for the credential "
+	 "authority; nothing is written when anything is refused"},
 	{"operation", "credentials", cmd_credentials,
 	 OPT_DIR | OPT_GROUP | OPT_FILE | OPT_ARGON2 | OPT_THREADS, OPT_FILE,
 	 "autorité des justificatifs : depuis --file voters.csv (identifiant;nom;reponse;scrutins), "

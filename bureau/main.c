@@ -50,6 +50,7 @@ static const struct opt_spec opt_specs[] = {
 	{"public-creds", OPT_PUBLIC_CREDS, 1, "fichier public_creds.json", "public_creds.json file"},
 	{"quiet", OPT_QUIET, 0, "moins de messages", "fewer messages"},
 	{"threads", OPT_THREADS, 1, "nombre de fils de calcul (défaut : nombre de cœurs)", "worker threads (default: number of cores)"},
+	{"voters", OPT_VOTERS, 1, "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (codes de scrutins ou de collèges)", "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (poll or college codes)"},
 	{"argon2", OPT_ARGON2, 1, "coûts Argon2id T,M,P : passes, mémoire en Kio, parallélisme (défaut : 2,19456,1)", "Argon2id costs T,M,P: passes, memory in KiB, parallelism (default: 2,19456,1)"},
 };
 #define NOPTS (sizeof opt_specs / sizeof opt_specs[0])
@@ -60,6 +61,10 @@ static const struct {
 	unsigned bit;
 	const char *help_fr, *help_en;
 } opt_meanings[] = {
+	{"operation", "init", OPT_FILE, "la description de l’opération (JSON : scrutins, collèges, listes, horaires, bureau)",
+	 "the operation's description (JSON: polls, colleges, lists, hours, bureau)"},
+	{"operation", "init", OPT_DIR, "le dossier de l’opération à créer (il ne doit pas exister)",
+	 "the operation's folder to create (it must not exist)"},
 	{"operation", "credentials", OPT_FILE,
 	 "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (uuids séparés par des virgules)",
 	 "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (uuids separated by commas)"},
@@ -236,6 +241,7 @@ static int parse_options(struct cli *c, const struct cli_command *cmd, int argc,
 		case OPT_UUID: c->uuid = optarg; break;
 		case OPT_GROUP: c->group = optarg; break;
 		case OPT_FILE: c->file = optarg; break;
+		case OPT_VOTERS: c->voters = optarg; break;
 		case OPT_PRIVCRED: c->privcred = optarg; break;
 		case OPT_BALLOT: c->ballot = optarg; break;
 		case OPT_CERTS: c->certs = optarg; break;

@@ -240,9 +240,23 @@ static enum voters_csv_fault answer_check(const char *s, enum iso_err *ret_err)
 	return blank ? VOTERS_CSV_ANSWER_BLANK : VOTERS_CSV_OK;
 }
 
-/* The polls field: uuids separated by commas, spaces around each allowed. */
+bool voters_csv_code_check(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* The polls field: uuids (or codes) separated by commas, spaces around
+ * each allowed. */
 static enum voters_csv_fault polls_read(const char *s, struct voters_csv_row *row,
-					struct voters_csv_where *w, enum iso_err *ret_err)
+					struct voters_csv_where *w, bool codes,
+					enum iso_err *ret_err)
 {
 	size_t given = 1;
 	*ret_err = ISO_OK;
@@ -266,13 +280,14 @@ static enum voters_csv_fault polls_read(const char *s, struct voters_csv_row *ro
 			return VOTERS_CSV_POLL_EMPTY;
 		where_poll(w, p, (size_t)(e - p));
 		if ((size_t)(e - p) > REGISTRY_POLL_MAX)
-			return VOTERS_CSV_UUID;
+			return codes ? VOTERS_CSV_CODE : VOTERS_CSV_UUID;
 		if ((row->polls[row->npolls] = strndup(p, (size_t)(e - p))) == NULL) {
 			*ret_err = ISO_E_NOMEM;
 			return VOTERS_CSV_OK;
 		}
-		if (!iso_uuid_check(row->polls[row->npolls++]))
-			return VOTERS_CSV_UUID;
+		if (codes ? !voters_csv_code_check(row->polls[row->npolls++])
+			  : !iso_uuid_check(row->polls[row->npolls++]))
+			return codes ? VOTERS_CSV_CODE : VOTERS_CSV_UUID;
 		for (size_t k = 0; k + 1 < row->npolls; k++)
 			if (strcmp(row->polls[k], row->polls[row->npolls - 1]) == 0)
 				return VOTERS_CSV_POLL_TWICE;
@@ -286,7 +301,7 @@ static enum voters_csv_fault polls_read(const char *s, struct voters_csv_row *ro
 
 /* A voter's line: takes the four fields (freed here in every case). */
 static enum voters_csv_fault row_read(char **f, struct voters_csv_row *row,
-				      struct voters_csv_where *w, enum iso_err *ret_err)
+				      struct voters_csv_where *w, bool codes, enum iso_err *ret_err)
 {
 	enum voters_csv_fault fault;
 	*ret_err = ISO_OK;
@@ -307,7 +322,7 @@ static enum voters_csv_fault row_read(char **f, struct voters_csv_row *row,
 	if (f[3][0] == '\0')
 		fault = VOTERS_CSV_EMPTY_FIELD;
 	else
-		fault = polls_read(f[3], row, w, ret_err);
+		fault = polls_read(f[3], row, w, codes, ret_err);
 	if (fault == VOTERS_CSV_OK && *ret_err == ISO_OK)
 		w->field = NULL;
 out:
@@ -370,8 +385,8 @@ static bool header_ok(char **f, size_t n)
 	return true;
 }
 
-enum iso_err voters_csv_parse(const char *text, size_t len, struct voters_csv **ret,
-			      struct voters_csv_where *where)
+static enum iso_err parse(const char *text, size_t len, bool codes, struct voters_csv **ret,
+			  struct voters_csv_where *where)
 {
 	struct voters_csv_where w;
 	struct voters_csv_reader r;
@@ -433,7 +448,7 @@ enum iso_err voters_csv_parse(const char *text, size_t len, struct voters_csv **
 		memset(&v->rows[v->n], 0, sizeof v->rows[v->n]);
 		v->rows[v->n].line = line;
 		/* the row is counted first so that a fault frees what it holds */
-		w.fault = row_read(f, &v->rows[v->n++], &w, &err);
+		w.fault = row_read(f, &v->rows[v->n++], &w, codes, &err);
 		if (err != ISO_OK)
 			goto out;
 		if (w.fault != VOTERS_CSV_OK) {
@@ -527,6 +542,14 @@ static const char *fault_text(enum voters_csv_fault f, bool en)
 	case VOTERS_CSV_TOO_MANY_VOTERS:
 		return en ? "more than 500000 voters: split the file"
 			  : "plus de 500000 électeurs : diviser le fichier";
+	case VOTERS_CSV_CODE:
+		return en ? "invalid poll or college code (letters, digits, - and _; separated by "
+			    "commas)"
+			  : "code de scrutin ou de collège invalide (lettres, chiffres, - et _ ; "
+			    "séparés par des virgules)";
+	case VOTERS_CSV_UNKNOWN_CODE:
+		return en ? "no poll or college of the operation has this code"
+			  : "aucun scrutin ni collège de l’opération n’a ce code";
 	case VOTERS_CSV_TOO_LARGE:
 		return en ? "file too large (64 MiB at most)"
 			  : "fichier trop volumineux (64 Mio au plus)";
@@ -560,7 +583,21 @@ void voters_csv_where_format(const struct voters_csv_where *w, enum iso_lang lan
 	PUT("%s", fault_text(w->fault, en));
 	if (w->fault == VOTERS_CSV_DUPLICATE)
 		PUT(" %d", w->other_line);
-	if ((w->fault == VOTERS_CSV_UUID || w->fault == VOTERS_CSV_POLL_TWICE) && w->poll[0] != '\0')
+	if ((w->fault == VOTERS_CSV_UUID || w->fault == VOTERS_CSV_POLL_TWICE ||
+	     w->fault == VOTERS_CSV_CODE || w->fault == VOTERS_CSV_UNKNOWN_CODE) &&
+	    w->poll[0] != '\0')
 		PUT(en ? ": %s" : " : %s", w->poll);
 #undef PUT
+}
+
+enum iso_err voters_csv_parse(const char *text, size_t len, struct voters_csv **ret,
+			      struct voters_csv_where *where)
+{
+	return parse(text, len, false, ret, where);
+}
+
+enum iso_err voters_csv_parse_codes(const char *text, size_t len, struct voters_csv **ret,
+				    struct voters_csv_where *where)
+{
+	return parse(text, len, true, ret, where);
 }

@@ -8,6 +8,7 @@
 #ifndef ISOLOIR_BUREAU_VOTERSCSV_H
 #define ISOLOIR_BUREAU_VOTERSCSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -54,6 +55,8 @@ enum voters_csv_fault {
 	VOTERS_CSV_NO_VOTER,
 	VOTERS_CSV_TOO_MANY_VOTERS,
 	VOTERS_CSV_TOO_LARGE,
+	VOTERS_CSV_CODE,           /* not a poll or college code (the codes' form) */
+	VOTERS_CSV_UNKNOWN_CODE,   /* a code the operation does not have (its user's check) */
 };
 
 struct voters_csv_where {
@@ -68,6 +71,13 @@ struct voters_csv_where {
 /* ISO_E_VOTER_FILE with *where filled for a refused file, ISO_E_NOMEM. */
 enum iso_err voters_csv_parse(const char *text, size_t len, struct voters_csv **ret,
 			      struct voters_csv_where *where);
+/* The same, the last field holding poll or college codes of the
+ * operation's description (opdesc.h) instead of uuids: what the bureau
+ * gives "operation init". */
+enum iso_err voters_csv_parse_codes(const char *text, size_t len, struct voters_csv **ret,
+				    struct voters_csv_where *where);
+/* A poll or college code: letters, digits, '-' and '_', 32 at most. */
+bool voters_csv_code_check(const char *s);
 /* Wipes the answers. NULL is fine. */
 void voters_csv_free(struct voters_csv *v);
 

@@ -238,3 +238,38 @@ out:
 	free(dircopy);
 	return err;
 }
+
+const char *iso_json_text(const json_t *o, const char *key, size_t max, bool multiline)
+{
+	return iso_json_text_value(json_object_get(o, key), max, multiline);
+}
+
+const char *iso_json_text_value(const json_t *v, size_t max, bool multiline)
+{
+	const char *s = json_string_value(v);
+	size_t n;
+	/* jansson has checked the UTF-8 */
+	if (s == NULL || (n = json_string_length(v)) != strlen(s) || n == 0 || n > max)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && !(multiline && c == '\n')) || c == 0x7f)
+			return NULL;
+	}
+	return s;
+}
+
+bool iso_json_keys_are(const json_t *o, const char *const *keys)
+{
+	size_t want = 0, have = json_object_size(o);
+	if (!json_is_object(o))
+		return false;
+	for (size_t i = 0; keys[i] != NULL; i++) {
+		bool optional = keys[i][0] == '?';
+		bool present = json_object_get(o, keys[i] + (optional ? 1 : 0)) != NULL;
+		if (!present && !optional)
+			return false;
+		want += present;
+	}
+	return want == have;
+}

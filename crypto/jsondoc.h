@@ -41,6 +41,17 @@ struct iso_field {
 enum iso_err iso_json_fields(const json_t *obj, const struct iso_field *fields, size_t n,
 			     json_t **out);
 
+/* Configuration documents (the kiosk's operation.json, the bureau's
+ * operation description), read strictly: */
+/* the string at key, of 1 to max bytes, no NUL inside, no control
+ * character (newlines allowed where multiline), or NULL */
+const char *iso_json_text(const json_t *o, const char *key, size_t max, bool multiline);
+/* the same of a value */
+const char *iso_json_text_value(const json_t *v, size_t max, bool multiline);
+/* o is an object with exactly these keys, optional ones marked with a
+ * leading '?'; keys is NULL-terminated */
+bool iso_json_keys_are(const json_t *o, const char *const *keys);
+
 /* A canonical decimal string value → BIGNUM (*ret allocated if NULL). */
 enum iso_err iso_json_bn(const json_t *v, BIGNUM **ret);
 

@@ -7,39 +7,7 @@
 #include <string.h>
 
 #include "config.h"
-
-/* A string of at most max bytes, no NUL inside, no control character
- * (newlines allowed where multiline); jansson has checked the UTF-8. */
-static const char *text(const json_t *o, const char *key, size_t max, bool multiline)
-{
-	json_t *v = json_object_get(o, key);
-	const char *s = json_string_value(v);
-	size_t n;
-	if (s == NULL || (n = json_string_length(v)) != strlen(s) || n == 0 || n > max)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && !(multiline && c == '\n')) || c == 0x7f)
-			return NULL;
-	}
-	return s;
-}
-
-/* exactly these keys, optional ones marked with a leading '?' */
-static bool keys_are(const json_t *o, const char *const *keys)
-{
-	size_t want = 0, have = json_object_size(o);
-	if (!json_is_object(o))
-		return false;
-	for (size_t i = 0; keys[i] != NULL; i++) {
-		bool optional = keys[i][0] == '?';
-		bool present = json_object_get(o, keys[i] + (optional ? 1 : 0)) != NULL;
-		if (!present && !optional)
-			return false;
-		want += present;
-	}
-	return want == have;
-}
+#include "jsondoc.h"
 
 static enum iso_err server_read(const json_t *o, struct net_server *s, const char *name,
 				const char **ret_field)
@@ -49,14 +17,15 @@ static enum iso_err server_read(const json_t *o, struct net_server *s, const cha
 	const json_t *b = json_object_get(o, "backup");
 	memset(s, 0, sizeof *s);
 	s->name = name;
-	if (!keys_are(o, keys) || net_endpoint_set(&s->primary, text(o, "url", NET_URL_MAX, false),
-						   text(o, "pin", NET_PIN_LEN, false)) != ISO_OK) {
+	if (!iso_json_keys_are(o, keys) ||
+	    net_endpoint_set(&s->primary, iso_json_text(o, "url", NET_URL_MAX, false),
+			     iso_json_text(o, "pin", NET_PIN_LEN, false)) != ISO_OK) {
 		*ret_field = "url";
 		return ISO_E_CONFIG;
 	}
-	if (b != NULL && (!keys_are(b, bkeys) ||
-			  net_endpoint_set(&s->backup, text(b, "url", NET_URL_MAX, false),
-					   text(b, "pin", NET_PIN_LEN, false)) != ISO_OK)) {
+	if (b != NULL && (!iso_json_keys_are(b, bkeys) ||
+			  net_endpoint_set(&s->backup, iso_json_text(b, "url", NET_URL_MAX, false),
+					   iso_json_text(b, "pin", NET_PIN_LEN, false)) != ISO_OK)) {
 		*ret_field = "backup";
 		return ISO_E_CONFIG;
 	}
@@ -65,7 +34,7 @@ static enum iso_err server_read(const json_t *o, struct net_server *s, const cha
 
 static char *dup_text(const json_t *o, const char *key, size_t max, bool multiline)
 {
-	const char *s = text(o, key, max, multiline);
+	const char *s = iso_json_text(o, key, max, multiline);
 	return s != NULL ? strdup(s) : NULL;
 }
 
@@ -76,7 +45,7 @@ static enum iso_err list_read(const json_t *o, struct operation_list *l, const c
 	const json_t *c = json_object_get(o, "candidates"), *v;
 	size_t i;
 	*ret_field = NULL;
-	if (!keys_are(o, keys))
+	if (!iso_json_keys_are(o, keys))
 		return ISO_E_CONFIG;
 	if ((l->acronym = dup_text(o, "acronym", 32, false)) == NULL) {
 		*ret_field = "acronym";
@@ -120,7 +89,7 @@ static enum iso_err poll_read(const json_t *o, struct operation_poll *p,
 	const struct iso_question *q;
 	size_t i;
 	enum iso_err err;
-	if (!keys_are(o, keys))
+	if (!iso_json_keys_are(o, keys))
 		return ISO_E_CONFIG;
 	w->field = "uuid";
 	if ((p->uuid = dup_text(o, "uuid", 64, false)) == NULL || !iso_uuid_check(p->uuid))
@@ -207,7 +176,7 @@ enum iso_err operation_parse(const char *json, size_t len, struct operation **re
 	if (len > OPERATION_FILE_MAX ||
 	    (root = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		goto out;
-	if (!keys_are(root, keys) || !json_is_integer(json_object_get(root, "version")) ||
+	if (!iso_json_keys_are(root, keys) || !json_is_integer(json_object_get(root, "version")) ||
 	    json_integer_value(json_object_get(root, "version")) != 1) {
 		w.field = "version";
 		goto out;

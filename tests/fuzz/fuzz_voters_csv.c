@@ -1,7 +1,8 @@
 /* Fuzz target: voters.csv, the credential authority's input
  * (bureau/voterscsv.c). A file read is written back, field by field as
  * letters.csv writes its fields, and reads again to the same voters on the
- * same lines; a refusal's message is always terminated. */
+ * same lines; a refusal's message is always terminated. The same input
+ * read by codes ("operation init") gives codes only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct voters_csv *v = NULL, *again = NULL;
 	struct voters_csv_where w;
-	enum iso_err err = voters_csv_parse((const char *)data, size, &v, &w);
+	enum iso_err err = voters_csv_parse_codes((const char *)data, size, &v, &w);
+	/* by codes ("operation init"): each one a code */
+	if (err == ISO_OK) {
+		for (size_t i = 0; i < v->n; i++)
+			for (size_t k = 0; k < v->rows[i].npolls; k++)
+				if (!voters_csv_code_check(v->rows[i].polls[k]))
+					abort();
+		voters_csv_free(v);
+		v = NULL;
+	} else if (err != ISO_E_VOTER_FILE && err != ISO_E_NOMEM) {
+		abort();
+	}
+	err = voters_csv_parse((const char *)data, size, &v, &w);
 	if (err == ISO_OK) {
 		size_t len;
 		char *text = voters_write(v, &len);

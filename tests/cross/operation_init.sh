@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# isoloir-bureau operation init (R-BUR-01): an operation of three polls
+# (colleges, lists, professions de foi, a bureau of five) from its
+# description and its voters by codes; then the credential authority on
+# its voters.csv, and each poll's election made from its template, a blank
+# and a list ballot cast, belenios-tool verifying the archive. Every bad
+# description or voters file is refused with the place and the reason, in
+# French and English, and leaves nothing: no operation folder, no
+# temporary one.
+# Usage: tests/cross/operation_init.sh ISOLOIR-BUREAU DATA-DIR WORK-DIR
+set -euo pipefail
+I=$1 D=$(cd "$2/operation" && pwd) W=$3
+rm -rf "$W" && mkdir -p "$W" && cd "$W" && W=$(pwd)
+B=belenios-tool
+fail() { echo "E: $*" >&2; exit 1; }
+
+# ---- the operation, made ----
+"$I" operation init --quiet --file "$D/description.json" --voters "$D/voters.csv" --dir op >/dev/null
+[ "$(stat -c %a op)" = 700 ] && [ "$(stat -c %a op/voters.csv)" = 600 ] ||
+	fail "the operation's folder or voters.csv is readable by others"
+polls=$(sed -n 's/.*"uuid": "\([^"]*\)".*/\1/p' op/operation.json)
+[ "$(wc -w <<<"$polls")" = 3 ] || fail "three polls expected: $polls"
+# the voters by codes: Inès (CAT-A) votes in the CST only, François
+# (CAT-B and FS) in all three
+cst=$(sed -n 1p <<<"$polls") capb=$(sed -n 2p <<<"$polls")
+tr -d '\r' <op/voters.csv >voters.lf
+grep -q "^ines.moreau;Inès Moreau;14/07/1985;$cst\$" voters.lf || fail "ines: $(grep ines voters.lf)"
+grep -q "^francois.dubois;.*;$cst,$capb,[A-Za-z0-9]*\$" voters.lf ||
+	fail "francois: $(grep francois voters.lf)"
+rm voters.lf
+grep -q '"profession_de_foi": "Chères collègues' op/operation.json || fail "no profession de foi text"
+grep -q '"list": "CST/AE"' op/operation.json || fail "no délégué's list"
+
+# the credential authority on it, then each poll's election from its template
+"$I" operation credentials --quiet --file op/voters.csv --dir op 2>/dev/null
+pw() {
+	local n
+	n=$(awk -F';' -v id="$1" '$2 == id { print $1 }' "$W/op/letters-identifiers.csv")
+	awk -F';' -v n="$n" '$1 == n { print $3 }' "$W/op/letters-passwords.csv" | tr -d '\r'
+}
+for u in $polls; do
+	(
+		cd "op/$u"
+		"$I" setup generate-trustee-key --quiet >/dev/null
+		cat ./*.pubkey >public_keys.jsons
+		"$I" setup make-trustees --quiet
+		"$I" setup make-election --quiet --uuid "$u" --template template.json
+		"$I" archive init --quiet
+	)
+done
+# François votes blank in the CST, for the first list in the CAP
+cast() { # uuid plaintext
+	(
+		cd "op/$1"
+		pw francois.dubois >cred.txt
+		echo "$2" >plain.txt
+		"$I" ballot encrypt --quiet --privcred cred.txt --ballot plain.txt >ballot.json
+		"$I" archive add-event --quiet --type=Ballot <ballot.json
+		rm -f cred.txt plain.txt
+		mkdir -p bt && cp "$1.bel" bt/
+		$B election verify --dir bt >verify.log 2>&1 && grep -q "all checks passed" verify.log ||
+			fail "belenios-tool refuses poll $1: $(cat verify.log)"
+	)
+}
+cast "$cst" '[[1,0,0]]'
+cast "$capb" '[[0,1]]'
+echo "I: an operation made, its elections accepted by belenios-tool"
+
+# ---- refusals: the place and the reason, nothing written ----
+refused() { # expected-text description voters [lang]
+	local out
+	set +e
+	out=$(env ${4:+LANGUAGE=$4} "$I" operation init --file "$2" --voters "$3" --dir bad 2>&1)
+	local rc=$?
+	set -e
+	[ "$rc" = 1 ] || fail "exit $rc, not 1, for '$1': $out"
+	grep -qF -- "$1" <<<"$out" || fail "expected '$1', got: $out"
+	[ ! -e bad ] && ! ls -d bad.tmp-* >/dev/null 2>&1 || fail "something was left for '$1'"
+}
+desc() { # sed-expression: a copy of the description, changed
+	mkdir -p "d$n/professions"
+	cp "$D"/professions/*.txt "d$n/professions/"
+	sed "$1" "$D/description.json" >"d$n/description.json"
+	[ "$(cat "d$n/description.json")" != "$(cat "$D/description.json")" ] || fail "the change $1 changed nothing"
+	echo "d$n/description.json"
+}
+n=0
+check() { # expected sed-expression [lang]
+	n=$((n + 1))
+	refused "$1" "$(desc "$2")" "$D/voters.csv" "${3:-}"
+}
+check "scrutin 2, champ code, donné deux fois" '0,/"code": "CAP-B"/s//"code": "CST"/'
+check "scrutin 1, champ code, donné deux fois" '0,/"code": "CST"/s//"code": "CAT-A"/'
+check "poll 1, field code, given twice" '0,/"code": "CST"/s//"code": "CAT-A"/' en
+check "champ code, un code s’écrit en lettres" '0,/"code": "CST"/s//"code": "C S T"/'
+check "scrutin 2, champ colleges, ne désigne aucun collège" 's/"colleges": \["CAT-B"\]/"colleges": ["CAT-Z"]/'
+check "champ closing, la clôture n’est pas après l’ouverture" 's/2026-12-11T17:00:00+01:00/2026-12-04T07:00:00+01:00/'
+check "champ opening, absent, vide" 's/2026-12-04T08:00:00+01:00/4 décembre/'
+check "scrutin 1, liste 2, champ acronym, donné deux fois" '0,/"acronym": "AE"/s//"acronym": "USA"/'
+check "scrutin 2, champ method, absent, vide, trop long ou hors des bornes" 's/"method": "plus-fort-reste"/"method": "proportionnelle"/'
+check "scrutin 1, champ seats, absent" 's/"seats": 5/"seats": 0/'
+check "scrutin 1, liste 1, champ profession_de_foi, un chemin relatif" 's|"professions/cst-usa.txt"|"../cst-usa.txt"|'
+check "scrutin 2, liste 1, champ profession_de_foi, le fichier ne peut pas être lu" 's|professions/cap-usa.txt|professions/absente.txt|'
+check "champ bureau, le bureau a exactement un président" 's/"role": "secretaire"/"role": "president"/'
+check "membre du bureau 5, champ list, ne désigne aucun collège, ou aucune liste" 's|"list": "CST/AE"|"list": "CST/XX"|'
+check "membre du bureau 3, champ list, une liste (SCRUTIN/SIGLE) pour chaque délégué" 's/"role": "assesseur"}/"role": "assesseur", "list": "CST\/AE"}/'
+check "une clé manque ou n’est pas attendue" 's/"space":/"espace":/'
+check "ligne 3, colonne" '3s/$/,/'
+# four members at least (R-BUR-02)
+n=$((n + 1))
+sed '/"Paul Girard"/d; /"Sophie Marchand"/d' "$D/description.json" >"d$n.json"
+mkdir -p professions && cp "$D"/professions/*.txt professions/
+refused "le bureau compte au moins quatre membres" "d$n.json" "$D/voters.csv"
+# a profession de foi that is not UTF-8 text
+n=$((n + 1))
+mkdir -p "d$n/professions" && cp "$D"/professions/*.txt "d$n/professions/" && cp "$D/description.json" "d$n/"
+printf 'Caf\xe9 \xe0 volont\xe9\n' >"d$n/professions/cap-usa.txt"
+refused "scrutin 2, liste 1, champ profession_de_foi, le fichier n’est pas du texte UTF-8" "d$n/description.json" "$D/voters.csv"
+# the voters
+voters() { # expected sed-expression
+	n=$((n + 1))
+	sed "$2" "$D/voters.csv" >"v$n.csv"
+	refused "$1" "$D/description.json" "v$n.csv"
+}
+voters "ligne 3, champ scrutins : aucun scrutin ni collège de l’opération n’a ce code" 's/;CAT-B\r$/;CAT-D\r/'
+voters "ligne 2, champ scrutins : code de scrutin ou de collège invalide" 's/;CAT-A\r$/;CAT A\r/'
+voters "identifiant déjà donné ligne" 's/^chloe.nguyen;/ines.moreau;/'
+voters "aucun électeur pour le scrutin FS" '/FS\r$/d; s/,FS//'
+# an operation folder that exists is never written into
+mkdir bad
+set +e
+out=$("$I" operation init --file "$D/description.json" --voters "$D/voters.csv" --dir bad 2>&1)
+rc=$?
+set -e
+[ "$rc" = 1 ] && grep -q "existe déjà" <<<"$out" && [ -z "$(ls bad)" ] || fail "an existing folder: $rc $out"
+echo "I: $n bad descriptions and voters files refused, each with its place and reason, nothing written"
