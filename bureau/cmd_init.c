@@ -144,11 +144,16 @@ static json_t *operation_json(const struct init *in)
 		}
 		json_array_append_new(bureau, o);
 	}
-	return json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:o}", "version", 1,
-			 "operation", d->operation, "space", d->space, "opening", d->opening_text,
-			 "opening_unix", (json_int_t)d->opening, "closing", d->closing_text,
-			 "closing_unix", (json_int_t)d->closing, "colleges", colleges, "polls",
-			 polls, "bureau", bureau);
+	json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:o}", "version", 1,
+			      "operation", d->operation, "space", d->space, "opening",
+			      d->opening_text, "opening_unix", (json_int_t)d->opening, "closing",
+			      d->closing_text, "closing_unix", (json_int_t)d->closing, "colleges",
+			      colleges, "polls", polls, "bureau", bureau);
+	if (o != NULL && d->helpline != NULL)
+		json_object_set_new(o, "helpline", json_string(d->helpline));
+	if (o != NULL && d->board != NULL)
+		json_object_set_new(o, "board", json_string(d->board));
+	return o;
 }
 
 /* a poll's Belenios template: its lists are the question's answers */

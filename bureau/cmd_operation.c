@@ -25,6 +25,8 @@
 #include "number.h"
 #include "parallel.h"
 #include "registry_voters.h"
+#include "letters.h"
+#include "pdf.h"
 #include "voterscsv.h"
 
 #define CRED_SIZE (ISO_CREDENTIAL_LEN + 1)
@@ -256,11 +258,34 @@ out:
 	return err;
 }
 
-/* the two letters files: identifiers, passwords */
+/* the two letters files: identifiers, passwords (CSV; or a PDF when the
+ * operation was made by operation init) */
 struct letters {
 	char *path[2], *text[2];
 	size_t len[2], cap[2];
+	json_t *operation;  /* the folder's operation.json, or NULL */
+	unsigned char *pdf; /* the password letters, when operation */
+	size_t pdf_len;
 };
+
+/* The password letters as a PDF, from the CSV's rows. */
+static enum iso_err letters_pdf_make(const struct cli *c, const struct op *op, struct letters *l)
+{
+	const struct voters_csv *v = op->voters;
+	struct letter *ls = calloc(v->n, sizeof *ls);
+	char (*num)[24] = calloc(v->n, sizeof *num);
+	enum iso_err err = ISO_E_NOMEM;
+	if (ls != NULL && num != NULL) {
+		for (size_t i = 0; i < v->n; i++) {
+			snprintf(num[i], sizeof num[i], "%zu", i + 1);
+			ls[i] = (struct letter){num[i], v->rows[i].name, op->creds + i * CRED_SIZE};
+		}
+		err = letters_pdf(c->lang, l->operation, ls, v->n, &l->pdf, &l->pdf_len);
+	}
+	free(ls);
+	free(num);
+	return err;
+}
 
 /* An output file, atomically, with exactly this mode: the umask may have
  * narrowed the mode open() gave it, never widened it, so the chmod after
@@ -333,7 +358,8 @@ static int outputs_write(const struct cli *c, struct op *op, const char *outdir,
 	if ((r = output_write(c, l->path[0], l->text[0], l->len[0], 0600)) != CLI_OK)
 		goto undo;
 	ids_written = true;
-	if ((r = output_write(c, l->path[1], l->text[1], l->len[1], 0600)) != CLI_OK)
+	if ((r = l->pdf != NULL ? output_write(c, l->path[1], l->pdf, l->pdf_len, 0600)
+				: output_write(c, l->path[1], l->text[1], l->len[1], 0600)) != CLI_OK)
 		goto undo;
 	return CLI_OK;
 undo:
@@ -380,16 +406,34 @@ static int cmd_credentials(struct cli *c)
 	struct voters_csv_where where;
 	const char *outdir = c->dir != NULL ? c->dir : ".";
 	char *text = NULL, *vpath = cli_path(c, "registry-voters.json"), *vjson = NULL;
-	struct letters l = {{cli_path(c, "letters-identifiers.csv"),
-			     cli_path(c, "letters-passwords.csv")},
-			    {NULL, NULL},
-			    {0, 0},
-			    {0, 0}};
+	struct letters l = {{cli_path(c, "letters-identifiers.csv"), NULL}, {NULL, NULL}, {0, 0},
+			    {0, 0}, NULL, NULL, 0};
+	char *oppath = cli_path(c, "operation.json");
 	size_t len = 0, vlen = 0;
 	enum iso_err err;
 	int r = CLI_FAILED;
 
 	op.cost = REGISTRY_ARGON2_DEFAULT;
+	if (oppath == NULL)
+		goto out;
+	/* an operation made by operation init: the password letters are a PDF
+	 * with its notice */
+	if (access(oppath, F_OK) == 0) {
+		char *ot = NULL;
+		size_t olen = 0;
+		if ((err = iso_file_read(oppath, 4u << 20, &ot, &olen)) != ISO_OK) {
+			r = cli_error(c, oppath, err, NULL);
+			goto out;
+		}
+		l.operation = json_loadb(ot, olen, 0, NULL);
+		free(ot);
+		if (l.operation == NULL) {
+			r = cli_error(c, oppath, ISO_E_JSON, NULL);
+			goto out;
+		}
+	}
+	l.path[1] = cli_path(c, l.operation != NULL ? "letters-passwords.pdf"
+						    : "letters-passwords.csv");
 	if (vpath == NULL || l.path[0] == NULL || l.path[1] == NULL)
 		goto out;
 	if (c->argon2 != NULL && !argon2_cost_parse(c->argon2, &op.cost)) {
@@ -474,7 +518,8 @@ static int cmd_credentials(struct cli *c)
 	    (err = pubcreds_make(&op)) != ISO_OK ||
 	    (err = registry_voters_write(op.entries, voters->n, &vjson, &vlen)) != ISO_OK ||
 	    (err = letters_make(&op, false, &l.text[0], &l.len[0], &l.cap[0])) != ISO_OK ||
-	    (err = letters_make(&op, true, &l.text[1], &l.len[1], &l.cap[1])) != ISO_OK) {
+	    (err = letters_make(&op, true, &l.text[1], &l.len[1], &l.cap[1])) != ISO_OK ||
+	    (l.operation != NULL && (err = letters_pdf_make(c, &op, &l)) != ISO_OK)) {
 		r = cli_error(c, cli_tr(c, "génération des justificatifs", "credential generation"),
 			      err, NULL);
 		goto out;
@@ -520,6 +565,9 @@ out:
 		free(l.path[i]);
 	}
 	free(vpath);
+	free(oppath);
+	json_decref(l.operation);
+	pdf_data_free(l.pdf, l.pdf_len);
 	return r;
 }
 

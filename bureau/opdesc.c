@@ -265,8 +265,9 @@ static bool colleges_read(const json_t *a, struct opdesc *d, struct opdesc_where
 
 static bool body_read(const json_t *root, struct opdesc *d, struct opdesc_where *w)
 {
-	static const char *const keys[] = {"version", "operation", "space",  "opening", "closing",
-					   "?colleges", "polls",   "bureau", NULL};
+	static const char *const keys[] = {"version", "operation", "space",  "opening",
+					   "closing", "?helpline", "?board", "?colleges",
+					   "polls",   "bureau",	 NULL};
 	const json_t *a, *v;
 	size_t i, presidents = 0, secretaries = 0;
 	if (!iso_json_keys_are(root, keys))
@@ -286,6 +287,12 @@ static bool body_read(const json_t *root, struct opdesc *d, struct opdesc_where 
 		return fail(w, "closing", OPDESC_VALUE);
 	if (d->closing <= d->opening)
 		return fail(w, "closing", OPDESC_ORDER);
+	if (json_object_get(root, "helpline") != NULL &&
+	    (d->helpline = dup_text(root, "helpline", OPDESC_TEXT_MAX)) == NULL)
+		return fail(w, "helpline", OPDESC_VALUE);
+	if (json_object_get(root, "board") != NULL &&
+	    (d->board = dup_text(root, "board", OPDESC_TEXT_MAX)) == NULL)
+		return fail(w, "board", OPDESC_VALUE);
 	if (!colleges_read(json_object_get(root, "colleges"), d, w))
 		return false;
 	a = json_object_get(root, "polls");
@@ -431,6 +438,8 @@ void opdesc_free(struct opdesc *d)
 	free(d->space);
 	free(d->opening_text);
 	free(d->closing_text);
+	free(d->helpline);
+	free(d->board);
 	free(d);
 }
 

@@ -2,6 +2,8 @@
  * else ("operation init"): a JSON file
  *   {"version":1, "operation":"…", "space":"…",
  *    "opening":"2026-12-04T08:00:00+01:00", "closing":"…",
+ *    "helpline":"01 23 45 67 89, 9 h – 17 h", "board":"https://…",  (optional:
+ *                    the letters' help line and the public board's address)
  *    "colleges":[{"code":"CAT-A","name":"Catégorie A"}, …],      (optional)
  *    "polls":[{"code":"CSA", "name":"…", "colleges":["CAT-A"],    (optional)
  *              "seats":4, "method":"plus-forte-moyenne",
@@ -71,6 +73,7 @@ struct opdesc_member {
 
 struct opdesc {
 	char *operation, *space, *opening_text, *closing_text;
+	char *helpline, *board; /* or NULL */
 	int64_t opening, closing;
 	struct opdesc_college *colleges;
 	size_t ncolleges;

@@ -228,12 +228,19 @@ static bool digits(const char *s, int n, int *ret)
 
 enum iso_err config_parse_time(const char *s, int64_t *ret)
 {
+	int offset;
+	return config_parse_time_offset(s, ret, &offset);
+}
+
+enum iso_err config_parse_time_offset(const char *s, int64_t *ret, int *ret_offset)
+{
 	struct tm tm;
 	int y, mo, d, h, mi, se;
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int oh = 0, om = 0, sign = 0;
 	time_t t;
 	size_t len = strlen(s);
+	*ret_offset = 0;
 	if (len != 20 && len != 25)
 		return parse_int(s, ret) == ISO_OK && *ret >= 0 ? ISO_OK : ISO_E_CONFIG;
 	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
@@ -262,7 +269,8 @@ enum iso_err config_parse_time(const char *s, int64_t *ret)
 	t = timegm(&tm);
 	if (t == (time_t)-1)
 		return ISO_E_CONFIG;
-	*ret = (int64_t)t - sign * (oh * 3600 + om * 60);
+	*ret_offset = sign * (oh * 3600 + om * 60);
+	*ret = (int64_t)t - *ret_offset;
 	return ISO_OK;
 }
 

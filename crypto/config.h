@@ -38,5 +38,8 @@ enum iso_err config_get_time(const struct config *c, const char *key, int64_t de
 /* "2026-12-03T18:00:00Z", "2026-12-03T19:00:00+01:00" (the offset from UTC
  * of the local time written) or decimal Unix seconds. */
 enum iso_err config_parse_time(const char *s, int64_t *ret);
+/* The same, and the offset from UTC written (seconds; 0 for Z or Unix
+ * seconds): the wall-clock time is *ret + *ret_offset. */
+enum iso_err config_parse_time_offset(const char *s, int64_t *ret, int *ret_offset);
 
 #endif

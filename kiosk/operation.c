@@ -160,6 +160,8 @@ void operation_free(struct operation *op)
 	free(op->polls);
 	free(op->name);
 	free(op->space);
+	free(op->opening_text);
+	free(op->closing_text);
 	free(op);
 }
 
@@ -192,14 +194,12 @@ enum iso_err operation_parse(const char *json, size_t len, struct operation **re
 	if ((op->space = dup_text(root, "space", OPERATION_TEXT_MAX, false)) == NULL)
 		goto out;
 	w.field = "opening";
-	if (!json_is_string(json_object_get(root, "opening")) ||
-	    config_parse_time(json_string_value(json_object_get(root, "opening")), &op->opening) !=
-		    ISO_OK)
+	if ((op->opening_text = dup_text(root, "opening", 64, false)) == NULL ||
+	    config_parse_time(op->opening_text, &op->opening) != ISO_OK)
 		goto out;
 	w.field = "closing";
-	if (!json_is_string(json_object_get(root, "closing")) ||
-	    config_parse_time(json_string_value(json_object_get(root, "closing")), &op->closing) !=
-		    ISO_OK ||
+	if ((op->closing_text = dup_text(root, "closing", 64, false)) == NULL ||
+	    config_parse_time(op->closing_text, &op->closing) != ISO_OK ||
 	    op->closing <= op->opening)
 		goto out;
 	if (server_read(json_object_get(root, "registry"), &op->registry, "registry", &w.field) !=

@@ -46,6 +46,7 @@ struct operation_poll {
 struct operation {
 	char *name, *space;
 	int64_t opening, closing; /* the vote's hours (seconds), closing after opening */
+	char *opening_text, *closing_text; /* as written, with their offset */
 	struct net_server registry;
 	struct operation_poll *polls;
 	size_t npolls;

@@ -4,12 +4,12 @@
 #include "screens.h"
 
 #include "speech.h"
+#include "timetext.h"
 
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct page {
 	struct ui *u;
@@ -116,40 +116,6 @@ static void page_buttons3(struct page *pg, const int ids[3], const enum msg labe
 
 /* ---- each screen ---- */
 
-/* A time of the operation, in the kiosk's local time (its TZ):
- * "jeudi 4 décembre 2026 à 8 h 00", "Thursday 4 December 2026 at 8:00". */
-static void date_text(enum iso_lang lang, int64_t t, char *buf, size_t size)
-{
-	static const char *const days[2][7] = {
-		{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-		{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}};
-	static const char *const months[2][12] = {
-		{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-		 "octobre", "novembre", "décembre"},
-		{"January", "February", "March", "April", "May", "June", "July", "August",
-		 "September", "October", "November", "December"}};
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char day[16], year[16], hour[16], minute[16];
-	int en = lang == ISO_LANG_EN;
-	if (localtime_r(&tt, &tm) == NULL) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	snprintf(day, sizeof day, "%d", tm.tm_mday);
-	snprintf(year, sizeof year, "%d", tm.tm_year + 1900);
-	snprintf(hour, sizeof hour, "%d", tm.tm_hour);
-	snprintf(minute, sizeof minute, "%02d", tm.tm_min);
-	tr_args(lang, TXT_DATE,
-		(const struct tr_arg[]){{"{weekday}", days[en][tm.tm_wday]},
-					{"{day}", day},
-					{"{month}", months[en][tm.tm_mon]},
-					{"{year}", year},
-					{"{hour}", hour},
-					{"{minute}", minute}},
-		6, buf, size);
-}
-
 /* "Le vote est ouvert du … au …." */
 static void hours_text(const struct page *pg, char *buf, size_t size)
 {
@@ -157,8 +123,8 @@ static void hours_text(const struct page *pg, char *buf, size_t size)
 	buf[0] = '\0';
 	if (pg->v->op == NULL || pg->v->op->closing == 0)
 		return;
-	date_text(pg->v->lang, pg->v->op->opening, from, sizeof from);
-	date_text(pg->v->lang, pg->v->op->closing, to, sizeof to);
+	iso_time_text(pg->v->lang, pg->v->op->opening_text, from, sizeof from);
+	iso_time_text(pg->v->lang, pg->v->op->closing_text, to, sizeof to);
 	tr_args(pg->v->lang, TXT_HOURS, (const struct tr_arg[]){{"{from}", from}, {"{to}", to}}, 2,
 		buf, size);
 }

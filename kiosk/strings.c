@@ -93,10 +93,8 @@ static const char *const texts[TXT__COUNT] = {
 	/* the voice's third state: the screen dark, the voice alone (blind voters) */
 	[TXT_SCREEN_OFF] = "Voix seule, écran éteint",
 	[TXT_HOURS] = "Le vote est ouvert du {from} au {to}.",
-	/* no-break spaces: 4 décembre, 8 h 00 */
 	[TXT_NOTICE_POLL_LEFT] = "Il vous reste un scrutin à voter. Pour partir sans y voter, touchez de nouveau « Terminer ».",
 	[TXT_NOTICE_POLLS_LEFT] = "Il vous reste {n} scrutins à voter. Pour partir sans y voter, touchez de nouveau « Terminer ».",
-	[TXT_DATE] = "{weekday} {day} {month} {year} à {hour} h {minute}",
 };
 
 static int ready;

@@ -2,7 +2,8 @@
 # isoloir-bureau operation init (R-BUR-01): an operation of three polls
 # (colleges, lists, professions de foi, a bureau of five) from its
 # description and its voters by codes; then the credential authority on
-# its voters.csv, and each poll's election made from its template, a blank
+# its voters.csv (the password letters a PDF, checked page by page), and
+# each poll's election made from its template, a blank
 # and a list ballot cast, belenios-tool verifying the archive. Every bad
 # description or voters file is refused with the place and the reason, in
 # French and English, and leaves nothing: no operation folder, no
@@ -33,11 +34,32 @@ grep -q '"list": "CST/AE"' op/operation.json || fail "no délégué's list"
 
 # the credential authority on it, then each poll's election from its template
 "$I" operation credentials --quiet --file op/voters.csv --dir op 2>/dev/null
-pw() {
+# the password letters: a PDF, one page per voter, the letter's number
+# joining it to the identifiers' letter (R-AUTH-02)
+L=op/letters-passwords.pdf
+[ -f "$L" ] && [ ! -e op/letters-passwords.csv ] && [ "$(stat -c %a "$L")" = 600 ] ||
+	fail "no password letters as a PDF readable by the owner only"
+[ "$(pdfinfo "$L" | awk '/^Pages:/ { print $2 }')" = 5 ] || fail "not one page per voter"
+B58='[1-9A-HJ-NP-Za-km-z]'
+pw() { # identifier: the password on the page of the voter's number
 	local n
 	n=$(awk -F';' -v id="$1" '$2 == id { print $1 }' "$W/op/letters-identifiers.csv")
-	awk -F';' -v n="$n" '$1 == n { print $3 }' "$W/op/letters-passwords.csv" | tr -d '\r'
+	pdftotext -f "$n" -l "$n" "$W/$L" - | grep -oE "^$B58{3}(-$B58{3}){4}\$"
 }
+for i in 1 2 3 4 5; do
+	page=$(pdftotext -layout -f $i -l $i "$L" -)
+	name=$(awk -F';' -v n=$i '$1 == n { print $3 }' op/letters-identifiers.csv | tr -d '\r')
+	for want in "$name" "Courrier n° $i" "page $i / 5" "Votre mot de passe pour voter" \
+		"Espace électoral, hôtel" "vendredi 4 décembre 2026 à 8 h 00" "01 84 60 12 34" \
+		"https://urnes.saint-aubin.example/tableau"; do
+		grep -qF "$want" <<<"$page" || fail "letter $i lacks '$want'"
+	done
+	[ "$(grep -cE "$B58{3}(-$B58{3}){4}" <<<"$page")" = 1 ] || fail "letter $i: not one password"
+	! grep -qF "$(awk -F';' -v n=$i '$1 == n { print $2 }' op/letters-identifiers.csv)" <<<"$page" ||
+		fail "letter $i holds the identifier"
+done
+pdftoppm -r 40 -f 1 -l 1 -png "$L" letter && [ -s letter-1.png ] || fail "the letters do not render"
+echo "I: the password letters: one page per voter, the notice, no identifier"
 for u in $polls; do
 	(
 		cd "op/$u"
