@@ -37,13 +37,14 @@ enum cli_opt {
 	OPT_THREADS = 1u << 21,
 	OPT_ARGON2 = 1u << 22,
 	OPT_VOTERS = 1u << 23,
+	OPT_TRUSTEE_KEYS = 1u << 24,
 };
 
 struct cli {
 	unsigned given; /* OPT_* bits seen on the command line */
 	const char *dir, *uuid, *group, *file, *privcred, *ballot, *certs, *key, *polynomials,
 		*privkey, *decryption_key, *type, *template_path, *election, *trustees,
-		*public_creds, *argon2, *voters;
+		*public_creds, *argon2, *voters, *trustee_keys;
 	long count, step, threshold, trustee_id, threads;
 	bool quiet;
 	enum iso_lang lang;
@@ -67,6 +68,7 @@ extern const struct cli_command cli_commands_setup[];
 extern const struct cli_command cli_commands_tally[];
 extern const struct cli_command cli_commands_ceremony[];
 extern const struct cli_command cli_commands_operation[];
+extern const struct cli_command cli_commands_count[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);

@@ -17,7 +17,7 @@
 
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
-	cli_commands_archive, cli_commands_tally, cli_commands_operation,
+	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
 };
 
 struct opt_spec {
@@ -50,6 +50,7 @@ static const struct opt_spec opt_specs[] = {
 	{"public-creds", OPT_PUBLIC_CREDS, 1, "fichier public_creds.json", "public_creds.json file"},
 	{"quiet", OPT_QUIET, 0, "moins de messages", "fewer messages"},
 	{"threads", OPT_THREADS, 1, "nombre de fils de calcul (défaut : nombre de cœurs)", "worker threads (default: number of cores)"},
+	{"trustee-keys", OPT_TRUSTEE_KEYS, 1, "les détenteurs de clé présents, un par ligne : ID single FICHIER.privkey, ou ID threshold FICHIER.key FICHIER.dkey", "the key holders present, one a line: ID single FILE.privkey, or ID threshold FILE.key FILE.dkey"},
 	{"voters", OPT_VOTERS, 1, "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (codes de scrutins ou de collèges)", "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (poll or college codes)"},
 	{"argon2", OPT_ARGON2, 1, "coûts Argon2id T,M,P : passes, mémoire en Kio, parallélisme (défaut : 2,19456,1)", "Argon2id costs T,M,P: passes, memory in KiB, parallelism (default: 2,19456,1)"},
 };
@@ -242,6 +243,7 @@ static int parse_options(struct cli *c, const struct cli_command *cmd, int argc,
 		case OPT_GROUP: c->group = optarg; break;
 		case OPT_FILE: c->file = optarg; break;
 		case OPT_VOTERS: c->voters = optarg; break;
+		case OPT_TRUSTEE_KEYS: c->trustee_keys = optarg; break;
 		case OPT_PRIVCRED: c->privcred = optarg; break;
 		case OPT_BALLOT: c->ballot = optarg; break;
 		case OPT_CERTS: c->certs = optarg; break;
