@@ -10,6 +10,8 @@
  *   <uuid>/template.json   each poll's Belenios template (one question,
  *                    its answers the lists' names, in order; the blank
  *                    vote as the poll says), for "setup make-election";
+ *   journal.jsonl    the bureau's journal of the operation (ledger.h), its
+ *                    first entry the operation made;
  *   voters.csv       the credential authority's input (identifiant;nom;
  *                    reponse;scrutins with uuids), readable by the owner
  *                    only: "operation credentials --file" takes it.
@@ -23,11 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "election.h"
 #include "jsondoc.h"
+#include "ledger.h"
 #include "opdesc.h"
 #include "voterscsv.h"
 
@@ -276,6 +280,20 @@ static enum iso_err folder_write(const struct init *in, const char *dir, char **
 	snprintf(path, sizeof path, "%s/voters.csv", tmp);
 	if ((err = iso_file_write_atomic(path, vtext, vlen, 0600)) != ISO_OK)
 		goto out;
+	/* the journal's first entry: the operation made */
+	{
+		json_t *polls = json_array();
+		for (size_t p = 0; polls != NULL && p < in->d->npolls; p++)
+			json_array_append_new(polls, json_pack("{s:s, s:s, s:I}", "code",
+							       in->d->polls[p].code, "uuid", in->uuid[p],
+							       "voters", (json_int_t)in->count[p]));
+		snprintf(path, sizeof path, "%s/journal.jsonl", tmp);
+		if ((err = ledger_append(path, "operation-init",
+					 json_pack("{s:s, s:o, s:I}", "operation", in->d->operation,
+						   "polls", polls, "voters", (json_int_t)in->v->n),
+					 (int64_t)time(NULL))) != ISO_OK)
+			goto out;
+	}
 	/* the whole folder under its name at once */
 	if (rename(tmp, dir) != 0) {
 		err = ISO_E_IO;
@@ -309,6 +327,8 @@ out:
 		snprintf(path, sizeof path, "%s/operation.json", tmp);
 		unlink(path);
 		snprintf(path, sizeof path, "%s/voters.csv", tmp);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/journal.jsonl", tmp);
 		unlink(path);
 		rmdir(tmp);
 		*ret_failed = tmp;

@@ -18,6 +18,7 @@
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
+	cli_commands_journal,
 };
 
 struct opt_spec {
@@ -66,6 +67,10 @@ static const struct {
 	 "the operation's description (JSON: polls, colleges, lists, hours, bureau)"},
 	{"operation", "init", OPT_DIR, "le dossier de l’opération à créer (il ne doit pas exister)",
 	 "the operation's folder to create (it must not exist)"},
+	{"operation", "observe", OPT_FILE, "l’observation, JSON : {author, quality (electeur, candidat, delegue), poll (facultatif), text}",
+	 "the observation, JSON: {author, quality (electeur, candidat, delegue), poll (optional), text}"},
+	{"operation", "observe", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
+	{"operation", "journal", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "credentials", OPT_FILE,
 	 "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (uuids séparés par des virgules)",
 	 "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (uuids separated by commas)"},

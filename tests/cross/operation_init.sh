@@ -88,6 +88,33 @@ cast "$cst" '[[1,0,0]]'
 cast "$capb" '[[0,1]]'
 echo "I: an operation made, its elections accepted by belenios-tool"
 
+# ---- the operation's journal (R-BUR-06, R-BUR-07) ----
+[ "$("$I" operation journal --quiet --dir op | awk '{ print $3 }')" = operation-init ] ||
+	fail "the journal does not begin with the operation made"
+cat >obs.json <<'OBS'
+{"author":"Karim Haddad","quality":"delegue","poll":"CST","text":"Le poste n° 3 a affiché un écran noir pendant deux minutes ; le vote a repris."}
+OBS
+"$I" operation observe --quiet --dir op --file obs.json
+for bad in '{"author":"X","quality":"maire","text":"t"}' '{"author":"X","quality":"electeur","poll":"ZZ","text":"t"}' \
+	'{"author":"X","quality":"electeur"}' '{"quality":"electeur","text":"t"}'; do
+	echo "$bad" >bad-obs.json
+	if "$I" operation observe --quiet --dir op --file bad-obs.json 2>/dev/null; then fail "observation accepted: $bad"; fi
+done
+[ "$("$I" operation journal --quiet --dir op | wc -l)" = 2 ] || fail "not two entries"
+# a crash in the middle of an append leaves a torn line: not an entry, cut
+# off by the next append
+printf '{"seq":3,"time":"2026' >>op/journal.jsonl
+[ "$("$I" operation journal --quiet --dir op | wc -l)" = 2 ] || fail "the torn line counted"
+"$I" operation observe --quiet --dir op --file obs.json
+[ "$("$I" operation journal --quiet --dir op | tail -1 | cut -d' ' -f1)" = 3 ] || fail "no third entry"
+# a changed word shows
+cp op/journal.jsonl journal.bak
+sed -i '2s/deux minutes/trois minutes/' op/journal.jsonl
+if "$I" operation journal --quiet --dir op >/dev/null 2>&1; then fail "a changed journal passes"; fi
+if "$I" operation observe --quiet --dir op --file obs.json 2>/dev/null; then fail "appended to a broken journal"; fi
+cp journal.bak op/journal.jsonl
+echo "I: the journal: the operation made, observations, a torn line cut off, a change shown"
+
 # ---- refusals: the place and the reason, nothing written ----
 refused() { # expected-text description voters [lang]
 	local out
