@@ -70,6 +70,7 @@ extern const struct cli_command cli_commands_ceremony[];
 extern const struct cli_command cli_commands_operation[];
 extern const struct cli_command cli_commands_count[];
 extern const struct cli_command cli_commands_journal[];
+extern const struct cli_command cli_commands_results[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);

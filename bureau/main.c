@@ -18,7 +18,7 @@
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
-	cli_commands_journal,
+	cli_commands_journal, cli_commands_results,
 };
 
 struct opt_spec {
@@ -70,6 +70,9 @@ static const struct {
 	{"operation", "observe", OPT_FILE, "l’observation, JSON : {author, quality (electeur, candidat, delegue), poll (facultatif), text}",
 	 "the observation, JSON: {author, quality (electeur, candidat, delegue), poll (optional), text}"},
 	{"operation", "observe", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
+	{"operation", "results", OPT_FILE, "les décomptes d’émargement du registre (GET /counts du bureau), JSON",
+	 "the registry's émargement counts (the bureau's GET /counts), JSON"},
+	{"operation", "results", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "journal", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "credentials", OPT_FILE,
 	 "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (uuids séparés par des virgules)",

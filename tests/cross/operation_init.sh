@@ -71,10 +71,10 @@ for u in $polls; do
 	)
 done
 # François votes blank in the CST, for the first list in the CAP
-cast() { # uuid plaintext
+cast() { # uuid plaintext [voter]
 	(
 		cd "op/$1"
-		pw francois.dubois >cred.txt
+		pw "${3:-francois.dubois}" >cred.txt
 		echo "$2" >plain.txt
 		"$I" ballot encrypt --quiet --privcred cred.txt --ballot plain.txt >ballot.json
 		"$I" archive add-event --quiet --type=Ballot <ballot.json
@@ -86,7 +86,12 @@ cast() { # uuid plaintext
 }
 cast "$cst" '[[1,0,0]]'
 cast "$capb" '[[0,1]]'
+cast "$cst" '[[0,1,0]]' ines.moreau
+cast "$cst" '[[0,0,1]]' jerome.lefevre
+cast "$cst" '[[0,1,0]]' chloe.nguyen
+cast "$capb" '[[1,0]]' jerome.lefevre
 echo "I: an operation made, its elections accepted by belenios-tool"
+
 
 # ---- the operation's journal (R-BUR-06, R-BUR-07) ----
 [ "$("$I" operation journal --quiet --dir op | awk '{ print $3 }')" = operation-init ] ||
@@ -114,6 +119,38 @@ if "$I" operation journal --quiet --dir op >/dev/null 2>&1; then fail "a changed
 if "$I" operation observe --quiet --dir op --file obs.json 2>/dev/null; then fail "appended to a broken journal"; fi
 cp journal.bak op/journal.jsonl
 echo "I: the journal: the operation made, observations, a torn line cut off, a change shown"
+
+# ---- the count and the results (R-TAL-01, R-TAL-02, R-D11-CHECK) ----
+fs=$(sed -n 3p <<<"$polls")
+for u in $polls; do
+	"$I" archive add-event --quiet --dir "op/$u" --type=EndBallots </dev/null
+	echo "1 single $(ls "op/$u"/*.privkey)" >"keys-$u.txt"
+	"$I" election tally --quiet --dir "op/$u" --trustee-keys "keys-$u.txt" >/dev/null
+done
+counts() { # CST CAP-B FS émargements
+	printf '{"phase":"finished","polls":[{"poll":"%s","voters":4,"pending":0,"voted":%s},{"poll":"%s","voters":2,"pending":0,"voted":%s},{"poll":"%s","voters":2,"pending":0,"voted":%s}]}\n' \
+		"$cst" "$1" "$capb" "$2" "$fs" "$3"
+}
+counts 4 2 0 >counts.json
+"$I" operation results --quiet --dir op --file counts.json >results.txt
+grep -q "inscrits : 4 · émargements : 4 (participation 100,0 %) · bulletins : 4 · blancs : 1 · exprimés : 3" results.txt ||
+	fail "CST's figures: $(cat results.txt)"
+# 5 seats à la plus forte moyenne for 2 and 1 votes: 3 and 1 by quotient,
+# the last tied in average, to the most votes
+tr -d ' \n' <op/results.json | grep -q '"acronym":"USA","name":"UnionsyndicaledeSaint-Aubin","votes":2,"seats":4' ||
+	fail "CST's seats: $(cat op/results.json)"
+tr -d ' \n' <op/results.json | grep -q '"acronym":"AE","name":"Agirensemble","votes":1,"seats":1' ||
+	fail "CST's seats: $(cat op/results.json)"
+tr -d ' \n' <op/results.json | grep -q '"code":"CAP-B".*"blank":1,"expressed":1.*"votes":1,"seats":2' ||
+	fail "CAP-B: $(cat op/results.json)"
+[ "$("$I" operation journal --quiet --dir op | tail -1 | awk '{ print $3 }')" = results ] ||
+	fail "no results in the journal"
+# the émargements disagree with the urn: no results, said why
+counts 5 2 0 >counts-bad.json
+rm op/results.json
+if "$I" operation results --quiet --dir op --file counts-bad.json >out.txt 2>err.txt; then fail "5 émargements for 4 ballots accepted"; fi
+grep -q "R-D11-CHECK" err.txt && [ ! -e op/results.json ] || fail "the refusal: $(cat err.txt)"
+echo "I: counted, results and seats per list, émargements checked against the urns"
 
 # ---- refusals: the place and the reason, nothing written ----
 refused() { # expected-text description voters [lang]
