@@ -18,7 +18,7 @@
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
-	cli_commands_journal, cli_commands_results,
+	cli_commands_journal, cli_commands_results, cli_commands_bundle,
 };
 
 struct opt_spec {
@@ -73,6 +73,12 @@ static const struct {
 	{"operation", "results", OPT_FILE, "les décomptes d’émargement du registre (GET /counts du bureau), JSON",
 	 "the registry's émargement counts (the bureau's GET /counts), JSON"},
 	{"operation", "results", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
+	{"operation", "archive", OPT_COUNT, "jours de conservation (défaut : 2 ans)", "days of retention (default: 2 years)"},
+	{"operation", "archive", OPT_FILE, "les sources des programmes (archive .tar.gz), jointes", "the programs' sources (a .tar.gz), joined"},
+	{"operation", "archive", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
+	{"operation", "verify-bundle", OPT_FILE, "l’archive de l’opération (archive.tar)", "the operation's archive (archive.tar)"},
+	{"operation", "appeal", OPT_FILE, "le recours, JSON : {text, closed}", "the appeal, JSON: {text, closed}"},
+	{"operation", "destroy", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "journal", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "credentials", OPT_FILE,
 	 "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (uuids séparés par des virgules)",

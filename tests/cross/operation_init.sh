@@ -152,6 +152,43 @@ if "$I" operation results --quiet --dir op --file counts-bad.json >out.txt 2>err
 grep -q "R-D11-CHECK" err.txt && [ ! -e op/results.json ] || fail "the refusal: $(cat err.txt)"
 echo "I: counted, results and seats per list, émargements checked against the urns"
 
+# ---- the archive bundle, its independent verification, appeals ----
+"$I" operation results --quiet --dir op --file counts.json >/dev/null
+"$I" operation archive --quiet --dir op >bundle.sha
+[ "$(sha256sum op/archive.tar | cut -d' ' -f1)" = "$(cat bundle.sha)" ] || fail "the bundle's hash"
+tar tf op/archive.tar >members.txt
+[ "$(head -1 members.txt)" = manifest.json ] || fail "the manifest is not first"
+for secret in voters.csv letters registry-voters .privkey .key .dkey; do
+	! grep -q "$secret" members.txt || fail "the bundle holds $secret"
+done
+"$I" operation verify-bundle --quiet --file op/archive.tar >/dev/null || fail "the bundle does not verify"
+# a byte changed in a member: found
+cp op/archive.tar altered.tar && chmod u+w altered.tar
+off=$(grep -abo '"expressed": 3' altered.tar | head -1 | cut -d: -f1)
+printf '4' | dd of=altered.tar bs=1 seek=$((off + 14)) conv=notrunc status=none
+if "$I" operation verify-bundle --quiet --file altered.tar 2>err.txt; then fail "an altered bundle verifies"; fi
+grep -q "altérée" err.txt || fail "the alteration: $(cat err.txt)"
+# kept two years; an appeal open keeps it whatever the date
+echo '{"text":"Recours de la liste AE devant le tribunal judiciaire, 12 décembre 2026."}' >appeal.json
+"$I" operation appeal --quiet --dir op --file appeal.json
+if "$I" operation destroy --quiet --dir op 2>err.txt; then fail "destroyed during an appeal"; fi
+grep -q "recours est en cours" err.txt || fail "the appeal: $(cat err.txt)"
+echo '{"text":"Jugement rendu, recours rejeté.","closed":true}' >appeal.json
+"$I" operation appeal --quiet --dir op --file appeal.json
+if "$I" operation destroy --quiet --dir op 2>err.txt; then fail "destroyed before its date"; fi
+grep -q "conservée jusqu’au $(date -u -d '+2 years' +%Y)" err.txt || fail "the date: $(cat err.txt)"
+[ -f op/archive.tar ] && ls op/*/*.privkey >/dev/null || fail "something was destroyed"
+# two years and two days later (faketime): destroyed, with its certificate
+later=$(date -u -d '+2 years +2 days' '+%Y-%m-%d %H:%M:%S')
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 faketime "$later" \
+	"$I" operation destroy --quiet --dir op
+[ ! -e op/archive.tar ] && ! ls op/*/*.privkey op/letters-* op/voters.csv 2>/dev/null ||
+	fail "something survived the destruction"
+grep -q "\"archive_sha256\": \"$(cat bundle.sha)\"" op/destruction.json || fail "the certificate: $(cat op/destruction.json)"
+[ "$("$I" operation journal --quiet --dir op | tail -1 | awk '{ print $3 }')" = destruction ] ||
+	fail "the destruction is not journaled"
+echo "I: the bundle: manifest first, no secret, verified alone, an alteration found; kept during an appeal and until its date, then destroyed with a certificate"
+
 # ---- refusals: the place and the reason, nothing written ----
 refused() { # expected-text description voters [lang]
 	local out
