@@ -102,13 +102,8 @@ static bool file_hash(const char *path, char out[65], int64_t *ret_size)
 
 static json_t *read_json(const char *path)
 {
-	char *text = NULL;
-	size_t len = 0;
-	json_t *o = NULL;
-	if (iso_file_read(path, 16u << 20, &text, &len) == ISO_OK)
-		o = json_loadb(text, len, 0, NULL);
-	free(text);
-	return o;
+	json_t *o;
+	return iso_json_file(path, 16u << 20, &o) == ISO_OK ? o : NULL;
 }
 
 static void date_text(int64_t t, char out[32])

@@ -20,17 +20,13 @@
 /* OP/operation.json, as operation init wrote it */
 static json_t *operation_read(const struct cli *c)
 {
-	char *path = cli_path(c, "operation.json"), *text = NULL;
-	size_t len = 0;
+	char *path = cli_path(c, "operation.json");
 	json_t *o = NULL;
-	if (path != NULL && iso_file_read(path, 4u << 20, &text, &len) == ISO_OK)
-		o = json_loadb(text, len, 0, NULL);
-	if (o == NULL)
+	if (path == NULL || iso_json_file(path, 4u << 20, &o) != ISO_OK)
 		fprintf(stderr, "E: %s : %s\n", path != NULL ? path : "operation.json",
 			TR(c, "pas d’opération ici (operation init la crée)",
 			   "no operation here (operation init makes one)"));
 	free(path);
-	free(text);
 	return o;
 }
 

@@ -418,19 +418,10 @@ static int cmd_credentials(struct cli *c)
 		goto out;
 	/* an operation made by operation init: the password letters are a PDF
 	 * with its notice */
-	if (access(oppath, F_OK) == 0) {
-		char *ot = NULL;
-		size_t olen = 0;
-		if ((err = iso_file_read(oppath, 4u << 20, &ot, &olen)) != ISO_OK) {
-			r = cli_error(c, oppath, err, NULL);
-			goto out;
-		}
-		l.operation = json_loadb(ot, olen, 0, NULL);
-		free(ot);
-		if (l.operation == NULL) {
-			r = cli_error(c, oppath, ISO_E_JSON, NULL);
-			goto out;
-		}
+	if (access(oppath, F_OK) == 0 &&
+	    (err = iso_json_file(oppath, 4u << 20, &l.operation)) != ISO_OK) {
+		r = cli_error(c, oppath, err, NULL);
+		goto out;
 	}
 	l.path[1] = cli_path(c, l.operation != NULL ? "letters-passwords.pdf"
 						    : "letters-passwords.csv");

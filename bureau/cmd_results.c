@@ -29,15 +29,10 @@
 
 static json_t *read_json(const struct cli *c, const char *path)
 {
-	char *text = NULL;
-	size_t len = 0;
 	json_t *o = NULL;
-	enum iso_err err = iso_file_read(path, 16u << 20, &text, &len);
-	if (err == ISO_OK && (o = json_loadb(text, len, 0, NULL)) == NULL)
-		err = ISO_E_JSON;
+	enum iso_err err = iso_json_file(path, 16u << 20, &o);
 	if (err != ISO_OK)
 		cli_error(c, path, err, NULL);
-	free(text);
 	return o;
 }
 

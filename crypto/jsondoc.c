@@ -273,3 +273,15 @@ bool iso_json_keys_are(const json_t *o, const char *const *keys)
 	}
 	return want == have;
 }
+
+enum iso_err iso_json_file(const char *path, size_t max, json_t **ret)
+{
+	char *text = NULL;
+	size_t len = 0;
+	enum iso_err err = iso_file_read(path, max, &text, &len);
+	*ret = NULL;
+	if (err == ISO_OK && (*ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		err = ISO_E_JSON;
+	free(text);
+	return err;
+}

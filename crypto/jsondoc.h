@@ -60,6 +60,9 @@ json_t *iso_json_of_bn(const BIGNUM *x);
 
 /* Read a whole file (at most max bytes); *ret is NUL-terminated. */
 enum iso_err iso_file_read(const char *path, size_t max, char **ret, size_t *ret_len);
+/* A whole file (at most max bytes) parsed as JSON: ISO_E_IO, ISO_E_TOO_LARGE
+ * or ISO_E_JSON when it is not one. */
+enum iso_err iso_json_file(const char *path, size_t max, json_t **ret);
 /* Write a file atomically (temporary file, fsync, rename, fsync of the
  * directory): after a crash the file is either old or new, never partial. */
 enum iso_err iso_file_write_atomic(const char *path, const void *data, size_t len, int mode);
