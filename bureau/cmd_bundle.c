@@ -42,6 +42,7 @@
 #include "cli.h"
 #include "jsondoc.h"
 #include "ledger.h"
+#include "timetext.h"
 
 #define TR(c, fr, en) ((c)->lang == ISO_LANG_EN ? (en) : (fr))
 #define MEMBERS_MAX 256
@@ -104,14 +105,6 @@ static json_t *read_json(const char *path)
 {
 	json_t *o;
 	return iso_json_file(path, 16u << 20, &o) == ISO_OK ? o : NULL;
-}
-
-static void date_text(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* The members of the bundle: the operation's public records, its polls'
@@ -252,8 +245,8 @@ static int cmd_archive_bundle(struct cli *c)
 		tm.tm_year += 2;
 		keep = (int64_t)timegm(&tm);
 	}
-	date_text(now, when);
-	date_text(keep, until);
+	iso_time_utc(now, when);
+	iso_time_utc(keep, until);
 	for (size_t i = 0; i < ms.n; i++) {
 		if (!file_hash(ms.m[i].src, ms.m[i].sha, &ms.m[i].size)) {
 			r = cli_error(c, ms.m[i].src, ISO_E_IO, NULL);
@@ -620,7 +613,7 @@ static int cmd_destroy(struct cli *c)
 		goto out;
 	}
 	ap.until = json_integer_value(json_object_get(manifest, "retention_until_unix"));
-	date_text(ap.until, until);
+	iso_time_utc(ap.until, until);
 	if (ap.open > 0) {
 		fprintf(stderr, "E: %s\n", TR(c, "un recours est en cours : rien n’est détruit", "an appeal is open: nothing is destroyed"));
 		goto out;
@@ -677,7 +670,7 @@ static int cmd_destroy(struct cli *c)
 	{
 		char when[32], *text;
 		json_t *cert;
-		date_text(now, when);
+		iso_time_utc(now, when);
 		cert = json_pack("{s:s, s:s, s:s, s:s, s:O}", "operation",
 				 json_string_value(json_object_get(manifest, "operation")) ?: "", "destroyed_at", when,
 				 "retention_until", until, "archive_sha256", ap.sha, "destroyed", destroyed);

@@ -7,28 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
+#include "timetext.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-
-/* SHA-256 of prev, a newline and the body */
-static void chain_hash(const char *prev, const char *body, size_t len, char out[65])
-{
-	size_t n = 65 + len;
-	char *b = malloc(n + 1);
-	if (b == NULL) {
-		snprintf(out, 65, "%s", GENESIS);
-		return;
-	}
-	memcpy(b, prev, 64);
-	b[64] = '\n';
-	memcpy(b + 65, body, len);
-	iso_sha256_hex(b, n, out);
-	free(b);
-}
 
 /* The line's body: its JSON without the hash, keys in order, compact,
  * without the closing brace. */
@@ -88,7 +72,7 @@ static enum iso_err walk(const char *path, size_t *ret_n, size_t *ret_bad, char 
 			     strncmp(line + blen, ",\"hash\":\"", 9) == 0 &&
 			     strcmp(line + blen + 73, "\"}") == 0;
 			if (ok) {
-				chain_hash(head, body, blen, want);
+				iso_chain_hash_hex(head, body, blen, want);
 				ok = strcmp(want, hcopy) == 0;
 			}
 			if (ok) {
@@ -129,11 +113,9 @@ enum iso_err ledger_append(const char *path, const char *event, json_t *fields, 
 {
 	static const char *const reserved[] = {"seq", "time", "event", "prev", "hash"};
 	size_t n = 0, bad = 0, blen = 0, llen;
-	char when[32], *body = NULL, *line = NULL, prev[65], head[65];
+	char when[ISO_TIME_UTC_LEN], *body = NULL, *line = NULL, prev[65], head[65];
 	json_t *o = NULL, *value;
 	const char *key;
-	time_t tt = (time_t)time;
-	struct tm tm;
 	off_t good = 0;
 	enum iso_err err = ISO_E_INVALID_ARG;
 	int fd = -1;
@@ -144,8 +126,9 @@ enum iso_err ledger_append(const char *path, const char *event, json_t *fields, 
 			goto out;
 	if ((err = walk(path, &n, &bad, prev, &good, NULL, NULL)) != ISO_OK)
 		goto out;
-	gmtime_r(&tt, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	err = ISO_E_INVALID_ARG;
+	if (!iso_time_utc(time, when))
+		goto out;
 	err = ISO_E_NOMEM;
 	if ((o = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)(n + 1), "time", when, "event",
 			   event)) == NULL)
@@ -155,7 +138,7 @@ enum iso_err ledger_append(const char *path, const char *event, json_t *fields, 
 	json_object_set_new(o, "prev", json_string(prev));
 	if ((body = body_of(o, &blen)) == NULL)
 		goto out;
-	chain_hash(prev, body, blen, head);
+	iso_chain_hash_hex(prev, body, blen, head);
 	if ((line = malloc(blen + 80)) == NULL)
 		goto out;
 	llen = (size_t)snprintf(line, blen + 80, "%s,\"hash\":\"%s\"}\n", body, head);

@@ -31,6 +31,18 @@ void iso_sha256_hex(const void *data, size_t len, char out[65])
 	iso_hex_encode(d, 32, out);
 }
 
+void iso_chain_hash_hex(const char prev[65], const char *body, size_t len, char out[65])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	uint8_t d[32];
+	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(md, prev, 64) || !EVP_DigestUpdate(md, "\n", 1) ||
+	    !EVP_DigestUpdate(md, body, len) || !EVP_DigestFinal_ex(md, d, NULL))
+		memset(d, 0, sizeof d); /* a link of zeros breaks the chain: never silent */
+	EVP_MD_CTX_free(md);
+	iso_hex_encode(d, 32, out);
+}
+
 void iso_b64_digest(const uint8_t digest[32], char out[ISO_B64_HASH_LEN + 1])
 {
 	unsigned char tmp[48];

@@ -23,6 +23,9 @@ void iso_hex_encode(const uint8_t *in, size_t len, char *out);
 /* Base64Compact: standard alphabet, no padding, 43 chars + NUL */
 void iso_b64_digest(const uint8_t digest[32], char out[ISO_B64_HASH_LEN + 1]);
 void iso_sha256_b64(const void *data, size_t len, char out[ISO_B64_HASH_LEN + 1]);
+/* The link of a hash-chained journal (the kiosk's, the bureau's):
+ * SHA-256 of prev (64 hex digits), a newline, and the body. */
+void iso_chain_hash_hex(const char prev[65], const char *body, size_t len, char out[65]);
 /* true if s is 64 lowercase hex digits */
 bool iso_is_hex_hash(const char *s, size_t n);
 

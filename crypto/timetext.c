@@ -34,3 +34,12 @@ void iso_time_text(enum iso_lang lang, const char *when, char *buf, size_t size)
 		snprintf(buf, size, "%s %d\u00a0%s %d à\u00a0%d\u00a0h\u00a0%02d", days[0][tm.tm_wday],
 			 tm.tm_mday, months[0][tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
+
+bool iso_time_utc(int64_t t, char out[ISO_TIME_UTC_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	out[0] = '\0';
+	return gmtime_r(&tt, &tm) != NULL &&
+	       strftime(out, ISO_TIME_UTC_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0;
+}

@@ -8,12 +8,19 @@
 #ifndef ISOLOIR_TIMETEXT_H
 #define ISOLOIR_TIMETEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
 /* when: "2026-12-04T08:00:00+01:00" (config_parse_time's forms); "?"
  * when it is none. */
 void iso_time_text(enum iso_lang lang, const char *when, char *buf, size_t size);
+
+/* t as a journal's or a file's stamp, "2026-12-04T07:00:00Z" (UTC);
+ * false when t has no such form. */
+#define ISO_TIME_UTC_LEN 32
+bool iso_time_utc(int64_t t, char out[ISO_TIME_UTC_LEN]);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "timetext.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define LINE_MAX_LEN 1024
@@ -29,28 +30,6 @@ static const struct kiosk_event_info *info_of(int id)
 		if (kiosk_events[i].id == id)
 			return &kiosk_events[i];
 	return NULL;
-}
-
-/* the hash of a line: SHA-256 of prev and the line without its hash */
-static void line_hash(const char *prev, const char *body, char out[65])
-{
-	size_t n = strlen(prev) + strlen(body) + 2;
-	char *b = malloc(n);
-	if (b == NULL) {
-		snprintf(out, 65, "%s", GENESIS);
-		return;
-	}
-	snprintf(b, n, "%s\n%s", prev, body);
-	iso_sha256_hex(b, strlen(b), out);
-	free(b);
-}
-
-static void iso_time(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* The body of entry seq (everything but its hash), compact, keys in order. */
@@ -93,7 +72,7 @@ static enum iso_err walk(const char *path, int64_t *ret_n, int64_t *ret_bad, cha
 			return ISO_E_JOURNAL_BROKEN;
 		}
 		body_of(body, sizeof body, n, e, t, oc, src, pv);
-		line_hash(prev, body, want);
+		iso_chain_hash_hex(prev, body, strlen(body), want);
 		if (strcmp(want, h) != 0) {
 			json_decref(o);
 			fclose(f);
@@ -156,9 +135,9 @@ enum iso_err kiosk_journal_add(struct kiosk_journal *j, enum kiosk_event ev,
 	int n;
 	if (e == NULL || (unsigned)outcome > OUTCOME_NA)
 		return ISO_E_INVALID_ARG;
-	iso_time(time, t);
+	iso_time_utc(time, t);
 	body_of(body, sizeof body, j->seq + 1, e, t, outcomes[outcome], j->source, j->head);
-	line_hash(j->head, body, hash);
+	iso_chain_hash_hex(j->head, body, strlen(body), hash);
 	n = snprintf(line, sizeof line, "%s,\"hash\":\"%s\"}\n", body, hash);
 	if (n <= 0 || (size_t)n >= sizeof line || write(j->fd, line, (size_t)n) != n ||
 	    fdatasync(j->fd) != 0)
@@ -199,7 +178,7 @@ enum iso_err kiosk_journal_export_nist(const char *path, const char *device_id, 
 		json_decref(events);
 		return err;
 	}
-	iso_time((int64_t)time(NULL), now);
+	iso_time_utc((int64_t)time(NULL), now);
 	log = json_pack("{s:{s:s, s:s, s:[{s:s, s:s, s:s, s:o}]}}", "ElectionEventLog", "@type",
 			"EventLog.ElectionEventLog", "GeneratedTime", now, "Device", "@type",
 			"EventLog.Device", "Id", device_id, "Type", "other", "Event", events);

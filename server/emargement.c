@@ -3,7 +3,8 @@
 
 #include <stdbool.h>
 #include <string.h>
-#include <time.h>
+
+#include "timetext.h"
 
 const char emargement_csv_header[] = "identifier;name;poll;state;time\r\n";
 
@@ -56,10 +57,8 @@ enum iso_err emargement_csv_line(const struct emargement_row *r,
 				 char line[EMARGEMENT_LINE_MAX], size_t *ret_len)
 {
 	struct out o = {line, 0, false};
-	char when[32];
-	struct tm tm;
-	time_t t = (time_t)r->at;
-	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	char when[ISO_TIME_UTC_LEN];
+	if (!iso_time_utc(r->at, when))
 		return ISO_E_INVALID_ARG;
 	field(&o, r->identifier);
 	put(&o, ";", 1);
