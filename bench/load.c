@@ -37,20 +37,6 @@ char *slurp(const char *tool, const char *path, size_t *ret_len)
 	return buf;
 }
 
-size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-	char *np = realloc(b->p, b->n + n + 1);
-	if (np == NULL)
-		return 0;
-	memcpy(np + b->n, d, n);
-	b->p = np;
-	b->n += n;
-	b->p[b->n] = '\0';
-	return n;
-}
-
 CURL *load_kiosk_handle(const char *fixture, const char *url, struct curl_slist **ret_hdr)
 {
 	CURL *h = curl_easy_init();
@@ -70,7 +56,7 @@ CURL *load_kiosk_handle(const char *fixture, const char *url, struct curl_slist 
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, *ret_hdr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, net_sink_write);
 	return h;
 }
 

@@ -8,16 +8,13 @@
 #include <curl/curl.h>
 #include <stddef.h>
 
+#include "net.h"
+
 double now_s(void);
 /* a whole file, NUL-terminated; exits (tool) if unreadable */
 char *slurp(const char *tool, const char *path, size_t *ret_len);
 
-/* a response body */
-struct buf {
-	char *p;
-	size_t n;
-};
-size_t on_data(char *d, size_t size, size_t nmemb, void *arg);
+/* a response body: net.h's sink (net_sink_write), without a bound */
 
 /* a curl handle for url, with the fixture's kiosk certificate, TLS 1.3
  * only, JSON requests; *ret_hdr is freed by the caller

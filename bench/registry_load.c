@@ -105,7 +105,7 @@ struct load {
 	char first_refusal[512];
 };
 
-static long post(CURL *h, const char *url, const char *body, struct buf *b)
+static long post(CURL *h, const char *url, const char *body, struct net_sink *b)
 {
 	long status = -1;
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -124,7 +124,7 @@ static void *client(void *arg)
 	for (;;) {
 		size_t i = atomic_fetch_add(&L->next, 1);
 		char *f[3], *save = NULL, *body, *out;
-		struct buf b = {NULL, 0};
+		struct net_sink b = {NULL, 0, 0, false};
 		json_t *o;
 		double t0;
 		long status;
@@ -157,7 +157,7 @@ static void *client(void *arg)
 			/* the kiosk ends the session (not timed) */
 			o = json_loads(b.p, 0, NULL);
 			json_t *lo = json_pack("{s:O}", "session", json_object_get(o, "session"));
-			struct buf b2 = {NULL, 0};
+			struct net_sink b2 = {NULL, 0, 0, false};
 			out = json_dumps(lo, JSON_COMPACT);
 			post(h, L->url_logout, out, &b2);
 			free(out);

@@ -200,7 +200,7 @@ static void *client(void *arg)
 		free(t);
 		t0 = L->rate > 0 ? L->start + (double)i / L->rate : now_s();
 		while (!done && now_s() < L->deadline) {
-			struct buf b = {NULL, 0};
+			struct net_sink b = {NULL, 0, 0, false};
 			long status = 0;
 			CURLcode rc;
 			curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);

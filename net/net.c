@@ -145,18 +145,12 @@ enum iso_err net_pin_of_file(const char *path, char out[NET_PIN_LEN + 1])
 
 /* ---- requests ---- */
 
-struct buf {
-	char *p;
-	size_t n;
-	bool too_large;
-};
-
-static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
+size_t net_sink_write(char *d, size_t size, size_t nmemb, void *arg)
 {
-	struct buf *b = arg;
+	struct net_sink *b = arg;
 	size_t n = size * nmemb;
 	char *np;
-	if (b->n + n > ANSWER_MAX) {
+	if (b->max != 0 && b->n + n > b->max) {
 		b->too_large = true;
 		return 0;
 	}
@@ -178,7 +172,7 @@ static enum attempt attempt(struct net *n, int slot, const struct net_endpoint *
 {
 	CURL *h = n->h[slot];
 	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	struct buf b = {NULL, 0, false};
+	struct net_sink b = {NULL, 0, ANSWER_MAX, false};
 	char url[NET_URL_MAX + 256], pin[NET_PIN_LEN + 16];
 	enum attempt out = RETRY;
 	long status = 0;
@@ -206,7 +200,7 @@ static enum attempt attempt(struct net *n, int slot, const struct net_endpoint *
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, net_sink_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
 	if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body != NULL ? body : "");

@@ -47,6 +47,17 @@ struct net;
 enum iso_err net_new(const struct net_config *cfg, struct net **ret);
 void net_free(struct net *n);
 
+/* A curl write function's sink: the body received, NUL-terminated (p is
+ * malloc'd, NULL when nothing came). max 0: no bound; beyond max the
+ * transfer stops and too_large is set. Also the tests' and benchmarks'
+ * clients' sink. */
+struct net_sink {
+	char *p;
+	size_t n, max;
+	bool too_large;
+};
+size_t net_sink_write(char *d, size_t size, size_t nmemb, void *arg);
+
 /* An answer: the HTTP status and its JSON object. */
 struct net_answer {
 	long status;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
+
 const char *fx;
 
 static int64_t fake_now;
@@ -67,25 +69,6 @@ void credential(const char *p, int n, char out[ISO_CREDENTIAL_LEN + 1])
 
 /* ---- requests ---- */
 
-struct buf {
-	char *p;
-	size_t n;
-};
-
-static size_t on_data(char *d, size_t size, size_t nmemb, void *arg)
-{
-	struct buf *b = arg;
-	size_t n = size * nmemb;
-	char *np = realloc(b->p, b->n + n + 1);
-	if (np == NULL)
-		return 0;
-	memcpy(np + b->n, d, n);
-	b->p = np;
-	b->n += n;
-	b->p[b->n] = '\0';
-	return n;
-}
-
 /* who: "kiosk", "bureau", "rogue", "kiosk-noclient" or NULL (no certificate).
  * Returns the HTTP status, or -1 when no answer came; *ret_body (may be
  * NULL) gets the body. */
@@ -93,7 +76,7 @@ long http(const char *method, unsigned short port, const char *path, const char 
 		 size_t blen, const char *who, char **ret_body)
 {
 	CURL *h = curl_easy_init();
-	struct buf b = {NULL, 0};
+	struct net_sink b = {NULL, 0, 0, false};
 	long status = -1;
 	char url[256];
 	snprintf(url, sizeof url, "https://127.0.0.1:%u%s", port, path);
@@ -103,7 +86,7 @@ long http(const char *method, unsigned short port, const char *path, const char 
 			 (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3));
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, net_sink_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
 	if (who != NULL) {
 		curl_easy_setopt(h, CURLOPT_SSLCERT, path_of("%s/%s.pem", fx, who));
