@@ -29,7 +29,7 @@
 #define HOLDERS_MAX 64
 
 /* The secret of one holder's line, checked against the trustees. */
-static enum iso_err holder_secret(const struct cli *c, const struct iso_verified *v, char *line,
+static enum iso_err holder_secret(const struct cli *c, const struct iso_group *grp, char *line,
 				  int *ret_id, BIGNUM *x)
 {
 	char *save = NULL, *id = strtok_r(line, " \t", &save), *kind = strtok_r(NULL, " \t", &save),
@@ -58,7 +58,7 @@ static enum iso_err holder_secret(const struct cli *c, const struct iso_verified
 	} else if (strcmp(kind, "threshold") == 0 && b != NULL) {
 		if ((err = cli_read_line(a, &s1, &l1)) == ISO_OK &&
 		    (err = cli_read_line(b, &s2, &l2)) == ISO_OK)
-			err = iso_pedersen_decryption_key(v->e->grp, s1, s2, x);
+			err = iso_pedersen_decryption_key(grp, s1, s2, x);
 	} else {
 		return ISO_E_INVALID_ARG;
 	}
@@ -89,28 +89,24 @@ static enum iso_err key_is(const struct iso_verified *v, const BIGNUM *x, const 
 	return err;
 }
 
-static int cmd_tally(struct cli *c)
+int cli_count(const struct cli *c, const int *ids, BIGNUM *const *xs, size_t nx,
+	      size_t *ret_ballots)
 {
 	struct iso_verified *v = NULL;
 	struct iso_where where;
 	struct iso_result res = {0, NULL};
 	struct iso_blob blobs[2 + 2 * HOLDERS_MAX + 1];
 	struct iso_archive_event_in evs[2 + HOLDERS_MAX];
-	char *tj = NULL, *sj = NULL, *result = NULL, *keys = NULL, *bel = NULL, hex[65];
+	char *tj = NULL, *sj = NULL, *result = NULL, *bel = NULL, hex[65];
 	char *pd[HOLDERS_MAX] = {NULL}, *owned[HOLDERS_MAX] = {NULL};
-	BIGNUM **factors = NULL, *x = BN_secure_new();
-	size_t klen = 0, nh = 0, nev = 0;
+	BIGNUM **factors = NULL;
+	size_t nh = 0, nev = 0;
 	enum iso_err err = ISO_E_NOMEM;
 	int r;
 
 	iso_where_clear(&where);
-	if (x == NULL)
-		return cli_error(c, NULL, ISO_E_NOMEM, NULL);
-	BN_set_flags(x, BN_FLG_CONSTTIME);
-	if ((err = cli_read(c->trustee_keys, &keys, &klen)) != ISO_OK) {
-		r = cli_error(c, c->trustee_keys, err, NULL);
-		goto out;
-	}
+	if (nx > HOLDERS_MAX)
+		return cli_error(c, NULL, ISO_E_TOO_LARGE, NULL);
 	if ((r = cli_verify_dir(c, &v)) != CLI_OK)
 		goto out;
 	if (!v->ended) {
@@ -124,6 +120,8 @@ static int cmd_tally(struct cli *c)
 		r = CLI_REFUSED;
 		goto out;
 	}
+	if (ret_ballots != NULL)
+		*ret_ballots = v->nballots;
 	cli_info(c, TR(c, "%zu bulletins vérifiés ; dépouillement chiffré", "%zu ballots verified; "
 								   "encrypted tally"),
 		 v->nballots);
@@ -138,27 +136,16 @@ static int cmd_tally(struct cli *c)
 	evs[nev++] = (struct iso_archive_event_in){ISO_EV_ENCRYPTED_TALLY, &blobs[0], 2};
 	v->has_tally = true;
 	/* each key holder's partial decryption, checked as a verifier would */
-	for (char *save = NULL, *line = strtok_r(keys, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (nh = 0; nh < nx; nh++) {
 		const BIGNUM *X;
 		struct iso_partial_decryption *parsed = NULL;
-		int id = 0;
-		if (line[0] == '#' || line[strspn(line, " \t\r")] == '\0')
-			continue;
-		line[strcspn(line, "\r")] = '\0';
-		if (nh == HOLDERS_MAX) {
-			err = ISO_E_TOO_LARGE;
-			goto fail;
-		}
-		err = holder_secret(c, v, line, &id, x);
+		int id = ids[nh];
 		where.trustee = id;
-		if (err != ISO_OK)
-			goto fail;
 		cli_info(c, TR(c, "déchiffrement partiel du détenteur %d", "partial decryption by holder %d"),
 			 id);
 		if ((err = iso_verified_pd_key(v, id, &X, &where)) != ISO_OK ||
-		    (err = key_is(v, x, X)) != ISO_OK ||
-		    (err = iso_partial_decryption_make(v->e, v->tally, x, &pd[nh])) != ISO_OK ||
+		    (err = key_is(v, xs[nh], X)) != ISO_OK ||
+		    (err = iso_partial_decryption_make(v->e, v->tally, xs[nh], &pd[nh])) != ISO_OK ||
 		    (err = iso_partial_decryption_check(v->e, v->tally, X, pd[nh], strlen(pd[nh]),
 							&parsed, &where)) != ISO_OK)
 			goto fail;
@@ -169,7 +156,6 @@ static int cmd_tally(struct cli *c)
 		blobs[2 + 2 * nh] = (struct iso_blob){pd[nh], strlen(pd[nh])};
 		blobs[3 + 2 * nh] = (struct iso_blob){owned[nh], strlen(owned[nh])};
 		evs[nev++] = (struct iso_archive_event_in){ISO_EV_PARTIAL_DECRYPTION, &blobs[2 + 2 * nh], 2};
-		nh++;
 	}
 	/* their combination: enough holders, else nothing is written */
 	where.trustee = 0;
@@ -201,15 +187,60 @@ out:
 		iso_factors_free(factors, v->tally->n);
 	iso_result_clear(&res);
 	iso_verified_free(v);
-	BN_clear_free(x);
-	if (keys != NULL) {
-		OPENSSL_cleanse(keys, klen);
-		free(keys);
-	}
 	free(tj);
 	free(sj);
 	free(result);
 	free(bel);
+	return r;
+}
+
+static int cmd_tally(struct cli *c)
+{
+	char *keys = NULL;
+	size_t klen = 0, n = 0;
+	int ids[HOLDERS_MAX];
+	BIGNUM *xs[HOLDERS_MAX] = {NULL};
+	struct election_dir d;
+	struct iso_where where;
+	enum iso_err err;
+	int r;
+	iso_where_clear(&where);
+	memset(&d, 0, sizeof d);
+	if ((err = cli_read(c->trustee_keys, &keys, &klen)) != ISO_OK)
+		return cli_error(c, c->trustee_keys, err, NULL);
+	/* the group, for the Pedersen keys: the election's */
+	if ((r = election_dir_open(c, &d, false)) != CLI_OK)
+		goto out;
+	for (char *save = NULL, *line = strtok_r(keys, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || line[strspn(line, " \t\r")] == '\0')
+			continue;
+		line[strcspn(line, "\r")] = '\0';
+		if (n == HOLDERS_MAX) {
+			r = cli_error(c, c->trustee_keys, ISO_E_TOO_LARGE, NULL);
+			goto out;
+		}
+		if ((xs[n] = BN_secure_new()) == NULL) {
+			r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
+			goto out;
+		}
+		BN_set_flags(xs[n], BN_FLG_CONSTTIME);
+		err = holder_secret(c, d.e->grp, line, &ids[n], xs[n]);
+		n++;
+		if (err != ISO_OK) {
+			where.trustee = ids[n - 1];
+			r = cli_error(c, TR(c, "dépouillement", "count"), err, &where);
+			goto out;
+		}
+	}
+	election_dir_close(&d);
+	r = cli_count(c, ids, xs, n, NULL);
+out:
+	election_dir_close(&d);
+	for (size_t i = 0; i < n; i++)
+		BN_clear_free(xs[i]);
+	OPENSSL_cleanse(keys, klen);
+	free(keys);
 	return r;
 }
 

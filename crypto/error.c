@@ -285,6 +285,16 @@ static const struct iso_err_text err_texts[ISO_ERR__COUNT] = {
 	[ISO_E_SERVER_ANSWER] = {"server-answer",
 				 "réponse du serveur incompréhensible",
 				 "the server's answer cannot be understood"},
+	[ISO_E_PASSPHRASE] = {"passphrase",
+			      "phrase secrète erronée, ou clé du membre altérée",
+			      "wrong passphrase, or the member's key was altered"},
+	[ISO_E_MEMBER_KEY] = {"member-key",
+			      "fichier de clé de membre illisible ou d’une autre opération",
+			      "member key file unreadable or from another operation"},
+	[ISO_E_USB] = {"usb", "clé USB introuvable, illisible ou non formatée en FAT",
+		       "USB key missing, unreadable or not formatted FAT"},
+	[ISO_E_SEAL] = {"seal", "le scellement ne correspond pas",
+			"the seal does not match"},
 };
 
 static const struct iso_err_text *err_text(enum iso_err err)

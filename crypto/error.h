@@ -116,6 +116,11 @@ enum iso_err {
 	ISO_E_PIN_MISMATCH = 117,
 	ISO_E_NETWORK = 118,
 	ISO_E_SERVER_ANSWER = 119,
+	/* the bureau's members' keys (USB) */
+	ISO_E_PASSPHRASE = 120,
+	ISO_E_MEMBER_KEY = 121,
+	ISO_E_USB = 122,
+	ISO_E_SEAL = 123,
 	ISO_ERR__COUNT
 };
 
