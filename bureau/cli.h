@@ -72,6 +72,7 @@ extern const struct cli_command cli_commands_count[];
 extern const struct cli_command cli_commands_journal[];
 extern const struct cli_command cli_commands_results[];
 extern const struct cli_command cli_commands_bundle[];
+extern const struct cli_command cli_commands_pv[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);

@@ -18,7 +18,7 @@
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
-	cli_commands_journal, cli_commands_results, cli_commands_bundle,
+	cli_commands_journal, cli_commands_results, cli_commands_bundle, cli_commands_pv,
 };
 
 struct opt_spec {
@@ -73,6 +73,10 @@ static const struct {
 	{"operation", "results", OPT_FILE, "les décomptes d’émargement du registre (GET /counts du bureau), JSON",
 	 "the registry's émargement counts (the bureau's GET /counts), JSON"},
 	{"operation", "results", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
+	{"operation", "attendance", OPT_FILE, "les présents, JSON : {meeting, present:[numéros des membres, à partir de 1]}",
+	 "those present, JSON: {meeting, present:[members' numbers, from 1]}"},
+	{"operation", "attendance", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
+	{"operation", "pv", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "archive", OPT_COUNT, "jours de conservation (défaut : 2 ans)", "days of retention (default: 2 years)"},
 	{"operation", "archive", OPT_FILE, "les sources des programmes (archive .tar.gz), jointes", "the programs' sources (a .tar.gz), joined"},
 	{"operation", "archive", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
