@@ -297,9 +297,10 @@ static void put_role(struct layout *L, const json_t *m)
 	else if (strcmp(role, "secretaire") == 0)
 		/* 2009 art. 10: the secretary's vote is advisory */
 		put(L, "%s", T(L, "secrétaire, voix consultative", "secretary, advisory vote"));
+	else if (strcmp(role, "delegue") == 0 && str(m, "list") == NULL)
+		put(L, "%s", T(L, "délégué(e) de liste", "list delegate"));
 	else if (strcmp(role, "delegue") == 0)
-		put(L, T(L, "délégué(e) de la liste %s", "delegate of list %s"),
-		    str(m, "list") != NULL ? str(m, "list") : "?");
+		put(L, T(L, "délégué(e) de la liste %s", "delegate of list %s"), str(m, "list"));
 	else
 		put(L, "%s", role);
 }
@@ -414,8 +415,11 @@ static bool say_keys_ceremony(struct layout *L, const json_t *e)
 	    pl(L, threshold, "suffit", "suffisent", "is enough", "are enough"));
 	json_array_foreach(holders, i, h)
 	{
+		json_int_t number;
+		const json_t *m = figure(h, "member", &number) ? member(L, number) : NULL;
 		put(L, "%s%s (", i == 0 ? " — " : T(L, NNBSP "; ", "; "), str(h, "name"));
-		put_role(L, h);
+		/* the role as the bureau has it (a délégué's list), else the entry's */
+		put_role(L, m != NULL && str(m, "role") != NULL ? m : h);
 		if (figure(h, "trustee", &trustee))
 			put(L, T(L, ", détenteur n° %lld", ", holder no. %lld"), (long long)trustee);
 		put(L, ")");

@@ -40,8 +40,8 @@ static const char JOURNAL[] =
 	"[" AT(1, "operation-init") ",\"operation\":\"Élections 2026\",\"polls\":[{\"code\":\"CST\",\"uuid\":\"U1\",\"voters\":4}],\"voters\":4},"
 	AT(2, "attendance") ",\"meeting\":\"ouverture\",\"present\":[1,2,4,5]},"
 	AT(3, "keys-ceremony") ",\"threshold\":2,\"holders\":[{\"member\":1,\"name\":\"Martine Lebrun\",\"role\":\"president\",\"trustee\":1},"
-	"{\"member\":4,\"name\":\"Karim Haddad\",\"role\":\"delegue\",\"list\":\"CST/USA\",\"trustee\":2},"
-	"{\"member\":5,\"name\":\"Anne Colin\",\"role\":\"delegue\",\"list\":\"CST/AE\",\"trustee\":3}],"
+	"{\"member\":4,\"name\":\"Karim Haddad\",\"role\":\"delegue\",\"trustee\":2},"
+	"{\"member\":9,\"name\":\"Anne Colin\",\"role\":\"delegue\",\"trustee\":3}],"
 	"\"polls\":[{\"code\":\"CST\",\"uuid\":\"U1\",\"public_key_sha256\":\"ab12\"}]},"
 	AT(4, "seal") ",\"manifest_sha256\":\"m1\",\"items\":12,\"signers\":[1,4]},"
 	AT(5, "seal-check") ",\"manifest_sha256\":\"m1\",\"ok\":true,\"changed\":[]},"
@@ -138,7 +138,8 @@ static void test_layout_fr(const struct proces_verbal *pv)
 		"» créée" NNBSP ": 1 scrutin, 4 électeurs inscrits — CST" NNBSP ": 4.");
 	has(&c, "— Cérémonie des clés, en séance publique" NNBSP ": la clé de chaque scrutin est partagée entre 3 "
 		"détenteurs, dont 2 suffisent au dépouillement — Martine Lebrun (président(e), détenteur n° 1)" NNBSP
-		"; Karim Haddad (délégué(e) de la liste CST/USA, détenteur n° 2)");
+		"; Karim Haddad (délégué(e) de la liste CST/USA, détenteur n° 2)" NNBSP
+		"; Anne Colin (délégué(e) de liste, détenteur n° 3).");
 	has(&c, "\nClé publique du scrutin CST (SHA-256)" NNBSP ": ab12\n");
 	has(&c, "— Scellement" NNBSP ": 12 éléments scellés, manifeste SHA-256 m1, signé par Martine Lebrun, Karim Haddad.\n");
 	has(&c, "— Contrôle des scellés (manifeste SHA-256 m1)" NNBSP ": intacts.\n");
