@@ -7,6 +7,7 @@
 #ifndef ISOLOIR_BUREAU_CLI_H
 #define ISOLOIR_BUREAU_CLI_H
 
+#include <openssl/bn.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -38,6 +39,7 @@ enum cli_opt {
 	OPT_ARGON2 = 1u << 22,
 	OPT_VOTERS = 1u << 23,
 	OPT_TRUSTEE_KEYS = 1u << 24,
+	OPT_WAIT = 1u << 25,
 };
 
 struct cli {
@@ -45,7 +47,7 @@ struct cli {
 	const char *dir, *uuid, *group, *file, *privcred, *ballot, *certs, *key, *polynomials,
 		*privkey, *decryption_key, *type, *template_path, *election, *trustees,
 		*public_creds, *argon2, *voters, *trustee_keys;
-	long count, step, threshold, trustee_id, threads;
+	long count, step, threshold, trustee_id, threads, wait;
 	bool quiet;
 	enum iso_lang lang;
 	int argc; /* positional arguments left */
@@ -73,6 +75,8 @@ extern const struct cli_command cli_commands_journal[];
 extern const struct cli_command cli_commands_results[];
 extern const struct cli_command cli_commands_bundle[];
 extern const struct cli_command cli_commands_pv[];
+extern const struct cli_command cli_commands_keys[];
+extern const struct cli_command cli_commands_seal[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);
@@ -104,9 +108,22 @@ enum iso_err cli_write_new(const char *path, const void *data, size_t len, bool 
  * writes its key, certificate and ceremony files. The copy is wiped. */
 enum iso_err cli_write_line(const char *path, const char *text, bool secret);
 
+/* No core dump, not dumpable, memory locked (a warning when it cannot
+ * be): for the commands that hold the members' secrets (cmd_keys.c). */
+void cli_secure_process(const struct cli *c);
+
 /* Verify the archive of --dir completely (progress on stderr); prints its
  * own error. */
 struct iso_verified;
 int cli_verify_dir(const struct cli *c, struct iso_verified **ret);
+
+
+/* The whole count of the poll in --dir (cmd_count.c): the archive verified
+ * once, the encrypted tally, a partial decryption by each holder (trustee
+ * ids[i], secret xs[i], checked against its public key), the result; all
+ * appended together, the result printed. *ret_ballots (may be NULL): the
+ * ballots counted. */
+int cli_count(const struct cli *c, const int *ids, BIGNUM *const *xs, size_t nx,
+	      size_t *ret_ballots);
 
 #endif

@@ -410,11 +410,14 @@ static int cmd_keys(struct cli *c)
 	}
 	{
 		json_t *who = json_array();
-		for (size_t j = 0; who != NULL && j < hs.n; j++)
-			json_array_append_new(who, json_pack("{s:i, s:s, s:s, s:i}", "member", hs.h[j].member,
-							     "name", hs.h[j].name, "role",
-							     hs.h[j].president ? "president" : "delegue",
-							     "trustee", hs.h[j].trustee));
+		for (size_t j = 0; who != NULL && j < hs.n; j++) {
+			json_t *h = json_pack("{s:i, s:s, s:s, s:i}", "member", hs.h[j].member, "name",
+					      hs.h[j].name, "role", hs.h[j].president ? "president" : "delegue",
+					      "trustee", hs.h[j].trustee);
+			if (h != NULL && hs.h[j].list != NULL)
+				json_object_set_new(h, "list", json_string(hs.h[j].list));
+			json_array_append_new(who, h);
+		}
 		snprintf(path, sizeof path, "%s/journal.jsonl", dir);
 		if ((err = ledger_append(path, "keys-ceremony",
 					 json_pack("{s:I, s:o, s:O}", "threshold", (json_int_t)t, "holders",

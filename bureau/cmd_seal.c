@@ -147,8 +147,8 @@ static int journal(const struct cli *c, const char *event, json_t *fields)
 }
 
 /* Unlock the président's key, then délégués' keys until `need` holders
- * (and two délégués at least) are in; secrets[i] for holder i. */
-static int gather(const struct cli *c, const struct holders *hs, size_t need,
+ * and `need_del` délégués at least are in; secrets[i] for holder i. */
+static int gather(const struct cli *c, const struct holders *hs, size_t need, size_t need_del,
 		  struct holder_secret *secrets, bool *present, size_t *ret_n)
 {
 	struct keysession *ks = NULL;
@@ -159,7 +159,7 @@ static int gather(const struct cli *c, const struct holders *hs, size_t need,
 	memset(present, 0, hs->n * sizeof *present);
 	if ((err = keysession_open(c, hs, (int)c->wait, &ks)) != ISO_OK)
 		return cli_error(c, "udev", err, NULL);
-	while (n < need || ndel < 2 || n == ndel) {
+	while (n < need || ndel < need_del || n == ndel) {
 		char who[512], *text = NULL;
 		size_t idx = 0, len = 0;
 		bool want_chair = n == ndel; /* the président first */
@@ -191,11 +191,12 @@ static int gather(const struct cli *c, const struct holders *hs, size_t need,
 		}
 		if (err != ISO_OK) {
 			if (err == ISO_E_USB)
-				fprintf(stderr, "E: %s : %zu %s %zu (%s)\n",
+				fprintf(stderr, "E: %s : %zu %s %zu (%s %zu %s)\n",
 					TR(c, "pas assez de détenteurs de clé", "not enough key holders"), n,
-					TR(c, "présents, il en faut", "present,"), need < 3 ? 3 : need,
-					TR(c, "le président et deux délégués au moins, R-D11-TALLY",
-					   "the chair and two delegates at least, R-D11-TALLY"));
+					TR(c, "présents, il en faut", "present,"), need,
+					TR(c, "le président et", "the chair and"), need_del,
+					TR(c, "délégué(s) au moins, R-D11-TALLY, R-SEAL-04",
+					   "delegate(s) at least, R-D11-TALLY, R-SEAL-04"));
 			r = cli_error(c, TR(c, "clé du membre", "member's key"), err, NULL);
 			break;
 		}
@@ -256,7 +257,7 @@ static int cmd_seal(struct cli *c)
 		       "manifest of %zu items; signatures of the chair and a delegate (R-SEAL-04)"),
 		 json_array_size(items));
 	/* the président and one délégué: two keys */
-	if ((r = gather(c, &hs, 2, secrets, present, &n)) != CLI_OK)
+	if ((r = gather(c, &hs, 2, 1, secrets, present, &n)) != CLI_OK)
 		goto out;
 	for (size_t i = 0; i < hs.n; i++) {
 		char *doc = NULL;
@@ -470,8 +471,8 @@ static int cmd_optally(struct cli *c)
 	cli_info(c, TR(c, "dépouillement : %d détenteurs nécessaires, dont le président et deux délégués",
 		       "count: %d holders needed, the chair and two delegates among them"),
 		 hs.threshold < 3 ? 3 : hs.threshold);
-	if ((r = gather(c, &hs, (size_t)(hs.threshold < 3 ? 3 : hs.threshold), secrets, present, &n)) !=
-	    CLI_OK)
+	if ((r = gather(c, &hs, (size_t)(hs.threshold < 3 ? 3 : hs.threshold), 2, secrets, present,
+			  &n)) != CLI_OK)
 		goto out;
 	json_array_foreach(json_object_get(hs.operation, "polls"), i, p)
 	{

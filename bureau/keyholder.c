@@ -187,6 +187,21 @@ static void ask(const char *fmt, ...)
 	fflush(stderr);
 }
 
+/* an informative line, unless --quiet */
+static void info(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void info(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+	if (c->quiet)
+		return;
+	fputs("I: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
 static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void refuse(const char *fmt, ...)
 {
@@ -388,7 +403,7 @@ enum iso_err keysession_write(struct keysession *s, const struct holder *h, cons
 	    who);
 	if ((err = wait_for(s, fits_blank, NULL, &k)) != ISO_OK)
 		return err;
-	cli_info(s->c, TR(s->c, "clé %s (%s)", "key %s (%s)"), k.devnode,
+	info(s->c, TR(s->c, "clé %s (%s)", "key %s (%s)"), k.devnode,
 		 k.serial[0] != '\0' ? k.serial : "?");
 	if ((err = new_passphrase(s, who, pass, sizeof pass)) != ISO_OK)
 		return err;
@@ -412,7 +427,7 @@ enum iso_err keysession_write(struct keysession *s, const struct holder *h, cons
 	if (err == ISO_OK) {
 		iso_sha256_hex(text, tlen, ret_sha256);
 		snprintf(ret_serial, 128, "%s", k.serial);
-		cli_info(s->c, TR(s->c, "clé de %s écrite, relue et vérifiée", "key of %s written, read back and checked"),
+		info(s->c, TR(s->c, "clé de %s écrite, relue et vérifiée", "key of %s written, read back and checked"),
 			 who);
 	}
 	free(text);
@@ -439,8 +454,8 @@ static bool fits_holder(struct keysession *s, const struct usbkey *k, void *arg)
 	size_t len = 0;
 	enum iso_err err = usbkey_read(k, MEMBERKEY_NAME, MEMBERKEY_FILE_MAX, &text, &len);
 	if (err == ISO_E_NOT_FOUND) {
-		refuse(TR(s->c, "la clé %s ne porte aucune clé de membre ; attendu : %s",
-			  "the key %s holds no member's key; expected: %s"),
+		refuse(TR(s->c, "la clé %s ne porte aucune clé de membre ; la clé attendue est celle %s",
+			  "the key %s holds no member's key; the key expected is the one %s"),
 		       k->devnode, u->who);
 		return false;
 	}
@@ -451,8 +466,8 @@ static bool fits_holder(struct keysession *s, const struct usbkey *k, void *arg)
 	}
 	if (strcmp(hd.operation, s->hs->opid) != 0) {
 		free(text);
-		refuse(TR(s->c, "la clé %s est celle d’une autre opération (%s) ; attendu : %s",
-			  "the key %s belongs to another operation (%s); expected: %s"),
+		refuse(TR(s->c, "la clé %s est celle d’une autre opération (%s) ; la clé attendue est celle %s",
+			  "the key %s belongs to another operation (%s); the key expected is the one %s"),
 		       k->devnode, hd.operation, u->who);
 		return false;
 	}
@@ -463,13 +478,13 @@ static bool fits_holder(struct keysession *s, const struct usbkey *k, void *arg)
 			char label[400];
 			holder_label(s->c, &s->hs->h[i], label, sizeof label);
 			free(text);
-			refuse(TR(s->c, "c’est la clé de %s ; attendu : %s",
-				  "this is the key of %s; expected: %s"),
+			refuse(TR(s->c, "c’est la clé de %s ; la clé attendue est celle %s",
+				  "this is the key of %s; the key expected is the one %s"),
 			       label, u->who);
 			return false;
 		}
 		if (s->hs->h[i].serial[0] != '\0' && strcmp(s->hs->h[i].serial, k->serial) != 0)
-			cli_info(s->c, TR(s->c, "attention : la clé USB n’est pas celle de la cérémonie (%s, non %s)",
+			info(s->c, TR(s->c, "attention : la clé USB n’est pas celle de la cérémonie (%s, non %s)",
 					  "beware: not the USB key of the ceremony (%s, not %s)"),
 				 k->serial, s->hs->h[i].serial);
 		u->index = i;
@@ -571,7 +586,7 @@ enum iso_err holder_secret_parse(const char *text, size_t len, struct holder_sec
 	const char *p = text, *end = text + len;
 	size_t hl = strlen(SECRET_HEADER);
 	memset(ret, 0, sizeof *ret);
-	if (len < hl || memcmp(text, SECRET_HEADER, hl) != 0)
+	if (len < hl || memcmp(text, SECRET_HEADER, hl) != 0 || memchr(text, '\0', len) != NULL)
 		return ISO_E_MEMBER_KEY;
 	p += hl;
 	while (p < end) {

@@ -18,7 +18,8 @@
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
-	cli_commands_journal, cli_commands_results, cli_commands_bundle, cli_commands_pv,
+	cli_commands_journal, cli_commands_results, cli_commands_bundle, cli_commands_keys, cli_commands_seal,
+	cli_commands_pv,
 };
 
 struct opt_spec {
@@ -53,6 +54,7 @@ static const struct opt_spec opt_specs[] = {
 	{"threads", OPT_THREADS, 1, "nombre de fils de calcul (défaut : nombre de cœurs)", "worker threads (default: number of cores)"},
 	{"trustee-keys", OPT_TRUSTEE_KEYS, 1, "les détenteurs de clé présents, un par ligne : ID single FICHIER.privkey, ou ID threshold FICHIER.key FICHIER.dkey", "the key holders present, one a line: ID single FILE.privkey, or ID threshold FILE.key FILE.dkey"},
 	{"voters", OPT_VOTERS, 1, "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (codes de scrutins ou de collèges)", "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (poll or college codes)"},
+	{"wait", OPT_WAIT, 1, "secondes d’attente d’une clé USB (défaut : 600)", "seconds to wait for a USB key (default: 600)"},
 	{"argon2", OPT_ARGON2, 1, "coûts Argon2id T,M,P : passes, mémoire en Kio, parallélisme (défaut : 2,19456,1)", "Argon2id costs T,M,P: passes, memory in KiB, parallelism (default: 2,19456,1)"},
 };
 #define NOPTS (sizeof opt_specs / sizeof opt_specs[0])
@@ -281,6 +283,7 @@ static int parse_options(struct cli *c, const struct cli_command *cmd, int argc,
 		case OPT_THRESHOLD: num = &c->threshold; break;
 		case OPT_TRUSTEE_ID: num = &c->trustee_id; break;
 		case OPT_THREADS: num = &c->threads; break;
+		case OPT_WAIT: num = &c->wait; break;
 		default: break;
 		}
 		if (num != NULL && !parse_long(optarg, num)) {
@@ -305,6 +308,7 @@ int main(int argc, char **argv)
 	int r;
 	c.lang = iso_lang_from_env();
 	c.group = "BELENIOS-2048";
+	c.wait = 600;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage_all(&c, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;

@@ -51,6 +51,9 @@ def main():
         disk_name = "sd" + chr(ord("a") + n // 26) + chr(ord("a") + n % 26)
         image = os.path.join(a.keys, name + ".img")
         dev = os.path.join(root, "dev", disk_name + "1")
+        # the partition's /dev node is the image, there before the device
+        # appears (the command may look at it at once)
+        shutil.copyfile(image, dev)
         serial = "ISOLOIR_KEY_" + name
         usb = tb.add_device("usb", "1-%d" % n, None,
                             ["idVendor", "0781", "idProduct", "5567", "serial", serial],
@@ -63,10 +66,6 @@ def main():
                              ["dev", "8:%d" % (16 * n + 1), "partition", "1"],
                              ["DEVTYPE", "partition", "DEVNAME", "/dev/" + disk_name + "1",
                               "ID_BUS", "usb", "ID_FS_TYPE", "vfat", "ID_SERIAL", serial])
-        # the node umockdev made for the partition becomes the image
-        if os.path.lexists(dev):
-            os.unlink(dev)
-        shutil.copyfile(image, dev)
         state["plugged"] = (name, [part, disk, usb], dev, disk_name)
         print("T: plugged %s as /dev/%s1" % (name, disk_name), file=sys.stderr, flush=True)
 
