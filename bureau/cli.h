@@ -77,6 +77,7 @@ extern const struct cli_command cli_commands_bundle[];
 extern const struct cli_command cli_commands_pv[];
 extern const struct cli_command cli_commands_keys[];
 extern const struct cli_command cli_commands_seal[];
+extern const struct cli_command cli_commands_control[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);
@@ -117,6 +118,10 @@ void cli_secure_process(const struct cli *c);
 struct iso_verified;
 int cli_verify_dir(const struct cli *c, struct iso_verified **ret);
 
+
+/* Check OP/seal.json now (cmd_seal.c): every item hashed again, the
+ * signatures and their signers; the check journaled. CLI_OK when it holds. */
+int cli_seal_check(const struct cli *c);
 
 /* The whole count of the poll in --dir (cmd_count.c): the archive verified
  * once, the encrypted tally, a partial decryption by each holder (trustee

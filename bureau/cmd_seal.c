@@ -317,8 +317,7 @@ out:
 
 /* ---- seal verify ---- */
 
-/* Check OP/seal.json now; journal the check. CLI_OK when it holds. */
-static int seal_check(const struct cli *c)
+int cli_seal_check(const struct cli *c)
 {
 	const char *dir = c->dir != NULL ? c->dir : ".";
 	struct holders hs;
@@ -439,7 +438,7 @@ out:
 
 static int cmd_seal_verify(struct cli *c)
 {
-	return seal_check(c);
+	return cli_seal_check(c);
 }
 
 /* ---- the count ---- */
@@ -456,7 +455,7 @@ static int cmd_optally(struct cli *c)
 	enum iso_err err;
 	int r;
 	memset(secrets, 0, sizeof secrets);
-	if ((r = seal_check(c)) != CLI_OK) {
+	if ((r = cli_seal_check(c)) != CLI_OK) {
 		fprintf(stderr, "E: %s (R-D11-TALLY)\n",
 			TR(c, "pas de dépouillement sans un scellement vérifié",
 			   "no count without a verified seal"));

@@ -77,6 +77,7 @@ void net_answer_clear(struct net_answer *a)
 	if (a == NULL)
 		return;
 	json_decref(a->body);
+	free(a->raw);
 	memset(a, 0, sizeof *a);
 }
 
@@ -166,13 +167,15 @@ size_t net_sink_write(char *d, size_t size, size_t nmemb, void *arg)
 enum attempt { ANSWERED, RETRY, PIN, FATAL, IDENTITY };
 
 /* One attempt at one address. */
+/* One attempt at one address; raw_max 0: a JSON answer, else the bytes
+ * (at most raw_max) of a 2xx answer. */
 static enum attempt attempt(struct net *n, int slot, const struct net_endpoint *e,
 			    const char *method, const char *path, const char *body,
-			    long timeout_ms, struct net_answer *ret)
+			    long timeout_ms, size_t raw_max, struct net_answer *ret)
 {
 	CURL *h = n->h[slot];
 	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	struct net_sink b = {NULL, 0, ANSWER_MAX, false};
+	struct net_sink b = {NULL, 0, raw_max != 0 ? raw_max : ANSWER_MAX, false};
 	char url[NET_URL_MAX + 256], pin[NET_PIN_LEN + 16];
 	enum attempt out = RETRY;
 	long status = 0;
@@ -214,9 +217,15 @@ static enum attempt attempt(struct net *n, int slot, const struct net_endpoint *
 		out = IDENTITY; /* the kiosk's own certificate or key: no retry mends it */
 	} else if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-		if (status >= 500)
+		if (status >= 500) {
 			out = RETRY;
-		else if ((j = json_loadb(b.p != NULL ? b.p : "", b.n, 0, NULL)) != NULL &&
+		} else if (raw_max != 0 && status >= 200 && status < 300) {
+			ret->status = status;
+			ret->raw = b.p != NULL ? b.p : calloc(1, 1);
+			ret->raw_len = b.n;
+			b.p = NULL;
+			out = ret->raw != NULL ? ANSWERED : FATAL;
+		} else if ((j = json_loadb(b.p != NULL ? b.p : "", b.n, 0, NULL)) != NULL &&
 			 json_is_object(j)) {
 			ret->status = status;
 			ret->body = j;
@@ -232,8 +241,8 @@ static enum attempt attempt(struct net *n, int slot, const struct net_endpoint *
 	return out;
 }
 
-enum iso_err net_request(struct net *n, struct net_server *s, const char *method,
-			 const char *path, json_t *body, struct net_answer *ret)
+static enum iso_err request(struct net *n, struct net_server *s, const char *method,
+			    const char *path, json_t *body, size_t raw_max, struct net_answer *ret)
 {
 	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	double start = now_ms(), deadline = start + (double)n->cfg.deadline_ms;
@@ -252,7 +261,7 @@ enum iso_err net_request(struct net *n, struct net_server *s, const char *method
 							       : (long)left + 1;
 		enum attempt a;
 		ret->attempts++;
-		a = attempt(n, slot, e, method, path, text, timeout, ret);
+		a = attempt(n, slot, e, method, path, text, timeout, raw_max, ret);
 		if (a == ANSWERED) {
 			s->current = slot;
 			ret->by_backup = slot == 1;
@@ -288,6 +297,18 @@ enum iso_err net_request(struct net *n, struct net_server *s, const char *method
 		free(text);
 	}
 	return err;
+}
+
+enum iso_err net_request(struct net *n, struct net_server *s, const char *method,
+			 const char *path, json_t *body, struct net_answer *ret)
+{
+	return request(n, s, method, path, body, 0, ret);
+}
+
+enum iso_err net_get_raw(struct net *n, struct net_server *s, const char *path, size_t max,
+			 struct net_answer *ret)
+{
+	return request(n, s, "GET", path, NULL, max, ret);
 }
 
 enum iso_err net_refusal(const struct net_answer *a)

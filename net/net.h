@@ -64,6 +64,8 @@ struct net_answer {
 	json_t *body;   /* a new reference */
 	bool by_backup; /* the backup address answered */
 	int attempts;
+	char *raw;      /* net_get_raw: the bytes of a 2xx answer (NUL after them) */
+	size_t raw_len;
 };
 void net_answer_clear(struct net_answer *a);
 
@@ -77,6 +79,12 @@ void net_answer_clear(struct net_answer *a);
  * ISO_E_SERVER_ANSWER for an answer that is not a JSON object. */
 enum iso_err net_request(struct net *n, struct net_server *s, const char *method,
 			 const char *path, json_t *body, struct net_answer *ret);
+
+/* A GET whose 2xx answer is kept as bytes, at most max (an archive: the
+ * bureau's download of an urn's archive.bel); an answer that is not 2xx is
+ * read as JSON as net_request does. */
+enum iso_err net_get_raw(struct net *n, struct net_server *s, const char *path, size_t max,
+			 struct net_answer *ret);
 
 /* The protocol's error of a refusal (the answer's "error" name, e.g.
  * "already-voted" → ISO_E_ALREADY_VOTED), ISO_OK for a 2xx. An unknown
