@@ -41,6 +41,7 @@
 #include "archive_verify.h"
 #include "cli.h"
 #include "jsondoc.h"
+#include "keyholder.h"
 #include "ledger.h"
 #include "timetext.h"
 
@@ -577,12 +578,61 @@ static bool key_material(const char *name)
 	       (n > 5 && strcmp(name + n - 5, ".dkey") == 0);
 }
 
+/* The members' keys, on their USB keys (R-ARC-02): each holder present
+ * within --wait has the member's key file erased from their key; the
+ * others are named in the certificate as not presented. Without a key
+ * ceremony (members.json), nothing to do. */
+static void erase_member_keys(const struct cli *c, const char *d, json_t *erased, json_t *absent)
+{
+	struct holders hs;
+	struct keysession *ks = NULL;
+	bool left[HOLDERS_MAX];
+	char mpath[4096];
+	snprintf(mpath, sizeof mpath, "%s/members.json", d);
+	if (access(mpath, F_OK) != 0)
+		return;
+	if (holders_read(d, &hs) != ISO_OK || keysession_open(c, &hs, (int)c->wait, &ks) != ISO_OK) {
+		cli_error(c, mpath, ISO_E_MEMBER_KEY, NULL);
+		for (size_t i = 0; i < hs.n; i++)
+			json_array_append_new(absent, json_integer(hs.h[i].member));
+		holders_clear(&hs);
+		return;
+	}
+	for (size_t i = 0; i < hs.n; i++)
+		left[i] = true;
+	for (size_t done = 0; done < hs.n; done++) {
+		char who[512];
+		size_t at = 0, idx = 0;
+		at += (size_t)snprintf(who, sizeof who, "%s [", TR(c, "d’un détenteur", "of a holder"));
+		for (size_t i = 0; i < hs.n && at < sizeof who; i++)
+			if (left[i])
+				at += (size_t)snprintf(who + at, sizeof who - at, "%sm%d",
+						       who[at - 1] == '[' ? "" : " ", hs.h[i].member);
+		if (at < sizeof who)
+			snprintf(who + at, sizeof who - at, "]");
+		if (keysession_erase(ks, left, who, &idx) != ISO_OK)
+			break;
+		left[idx] = false;
+		json_array_append_new(erased, json_integer(hs.h[idx].member));
+	}
+	for (size_t i = 0; i < hs.n; i++)
+		if (left[i])
+			json_array_append_new(absent, json_integer(hs.h[i].member));
+	if (json_array_size(absent) > 0)
+		fprintf(stderr, "E: %s : %zu\n",
+			TR(c, "clés USB de membres non présentées, à effacer ou détruire à part",
+			   "members' USB keys not presented, to erase or destroy apart"),
+			json_array_size(absent));
+	keysession_close(ks);
+	holders_clear(&hs);
+}
+
 static int cmd_destroy(struct cli *c)
 {
 	const char *d = c->dir != NULL ? c->dir : ".";
 	struct appeals ap = {0, 0, ""};
 	char tpath[4096], jpath[4096], cpath[4096], until[32];
-	json_t *destroyed = json_array(), *manifest = NULL;
+	json_t *destroyed = json_array(), *manifest = NULL, *erased = json_array(), *absent = json_array();
 	size_t n = 0, bad = 0;
 	int64_t now = (int64_t)time(NULL);
 	struct archive *a = archive_read_new();
@@ -667,16 +717,18 @@ static int cmd_destroy(struct cli *c)
 		if (top != NULL)
 			closedir(top);
 	}
+	erase_member_keys(c, d, erased, absent);
 	{
 		char when[32], *text;
 		json_t *cert;
 		iso_time_utc(now, when);
-		cert = json_pack("{s:s, s:s, s:s, s:s, s:O}", "operation",
+		cert = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:O}", "operation",
 				 json_string_value(json_object_get(manifest, "operation")) ?: "", "destroyed_at", when,
-				 "retention_until", until, "archive_sha256", ap.sha, "destroyed", destroyed);
+				 "retention_until", until, "archive_sha256", ap.sha, "destroyed", destroyed,
+				 "usb_keys_erased", erased, "usb_keys_not_presented", absent);
 		text = cert != NULL ? json_dumps(cert, JSON_INDENT(2)) : NULL;
 		if (text == NULL || iso_file_write_atomic(cpath, text, strlen(text), 0444) != ISO_OK ||
-		    ledger_append(jpath, "destruction", json_pack("{s:s, s:O}", "archive_sha256", ap.sha, "destroyed", destroyed), now) != ISO_OK) {
+		    ledger_append(jpath, "destruction", json_pack("{s:s, s:O, s:O, s:O}", "archive_sha256", ap.sha, "destroyed", destroyed, "usb_keys_erased", erased, "usb_keys_not_presented", absent), now) != ISO_OK) {
 			free(text);
 			json_decref(cert);
 			r = cli_error(c, cpath, ISO_E_IO, NULL);
@@ -692,6 +744,8 @@ out:
 		archive_read_free(a);
 	json_decref(manifest);
 	json_decref(destroyed);
+	json_decref(erased);
+	json_decref(absent);
 	return r;
 }
 
@@ -708,7 +762,7 @@ const struct cli_command cli_commands_bundle[] = {
 	{"operation", "appeal", cmd_appeal, OPT_DIR | OPT_FILE, OPT_FILE,
 	 "enregistrer un recours (ou sa fin) : rien n’est détruit tant qu’il dure",
 	 "record an appeal (or its end): nothing is destroyed while it lasts"},
-	{"operation", "destroy", cmd_destroy, OPT_DIR, 0,
+	{"operation", "destroy", cmd_destroy, OPT_DIR | OPT_WAIT, 0,
 	 "détruire l’archive et les clés après la date de conservation, sans recours en cours ; "
 	 "certificat de destruction",
 	 "destroy the archive and the keys after the retention date, no appeal open; destruction "

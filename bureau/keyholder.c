@@ -529,6 +529,28 @@ enum iso_err keysession_unlock(struct keysession *s, const bool *accepted, const
 	return err;
 }
 
+enum iso_err keysession_erase(struct keysession *s, const bool *accepted, const char *who,
+			      size_t *ret_index)
+{
+	struct unlock_arg u = {accepted, who, 0, NULL, 0};
+	char label[400];
+	struct usbkey k;
+	enum iso_err err;
+	ask(TR(s->c, "insérez la clé USB %s pour effacer sa clé de membre",
+	       "insert the USB key %s to erase its member's key"),
+	    who);
+	if ((err = wait_for(s, fits_holder, &u, &k)) != ISO_OK)
+		return err;
+	free(u.text);
+	holder_label(s->c, &s->hs->h[u.index], label, sizeof label);
+	if ((err = usbkey_erase(&k, MEMBERKEY_NAME)) == ISO_OK) {
+		*ret_index = u.index;
+		info(s->c, TR(s->c, "clé de membre de %s effacée", "member's key of %s erased"), label);
+	}
+	wait_removed(s, &k, label);
+	return err;
+}
+
 /* ---- the secret's text ---- */
 
 #define SECRET_HEADER "isoloir-secret-1\n"

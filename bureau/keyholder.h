@@ -73,6 +73,12 @@ enum iso_err keysession_unlock(struct keysession *s, const bool *accepted, const
 			       size_t *ret_index, char **ret_secret, size_t *ret_len);
 
 
+/* The operation's end: the key of one of the holders accepted[i], its
+ * member's key file erased (no passphrase: the file goes whoever holds the
+ * key); *ret_index the holder. */
+enum iso_err keysession_erase(struct keysession *s, const bool *accepted, const char *who,
+			      size_t *ret_index);
+
 /* ---- what a holder's key file holds, in clear once opened ----
  *   isoloir-secret-1
  *   signing-key <hex DER PKCS#8 of the P-256 key of the seals>
