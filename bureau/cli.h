@@ -78,6 +78,7 @@ extern const struct cli_command cli_commands_pv[];
 extern const struct cli_command cli_commands_keys[];
 extern const struct cli_command cli_commands_seal[];
 extern const struct cli_command cli_commands_control[];
+extern const struct cli_command cli_commands_test[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);
@@ -127,8 +128,8 @@ int cli_seal_check(const struct cli *c);
  * once, the encrypted tally, a partial decryption by each holder (trustee
  * ids[i], secret xs[i], checked against its public key), the result; all
  * appended together, the result printed. *ret_ballots (may be NULL): the
- * ballots counted. */
+ * ballots counted; *ret_result (may be NULL): the result's JSON, malloc'd. */
 int cli_count(const struct cli *c, const int *ids, BIGNUM *const *xs, size_t nx,
-	      size_t *ret_ballots);
+	      size_t *ret_ballots, char **ret_result);
 
 #endif

@@ -90,7 +90,7 @@ static enum iso_err key_is(const struct iso_verified *v, const BIGNUM *x, const 
 }
 
 int cli_count(const struct cli *c, const int *ids, BIGNUM *const *xs, size_t nx,
-	      size_t *ret_ballots)
+	      size_t *ret_ballots, char **ret_result)
 {
 	struct iso_verified *v = NULL;
 	struct iso_where where;
@@ -175,6 +175,10 @@ int cli_count(const struct cli *c, const int *ids, BIGNUM *const *xs, size_t nx,
 		 nh, bel);
 	printf("%s\n", result);
 	r = fflush(stdout) == 0 ? CLI_OK : cli_error(c, "stdout", ISO_E_IO, NULL);
+	if (r == CLI_OK && ret_result != NULL) {
+		*ret_result = result;
+		result = NULL;
+	}
 	goto out;
 fail:
 	r = cli_error(c, TR(c, "dépouillement", "count"), err, &where);
@@ -234,7 +238,7 @@ static int cmd_tally(struct cli *c)
 		}
 	}
 	election_dir_close(&d);
-	r = cli_count(c, ids, xs, n, NULL);
+	r = cli_count(c, ids, xs, n, NULL, NULL);
 out:
 	election_dir_close(&d);
 	for (size_t i = 0; i < n; i++)

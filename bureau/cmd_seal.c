@@ -211,6 +211,25 @@ static int gather(const struct cli *c, const struct holders *hs, size_t need, si
 
 /* ---- seal ---- */
 
+/* R-SEAL-01: the last test election since the key ceremony passed */
+struct tested {
+	bool ceremony, passed;
+};
+
+static void tested_scan(void *arg, const json_t *entry)
+{
+	struct tested *t = arg;
+	const char *ev = json_string_value(json_object_get(entry, "event"));
+	if (ev == NULL)
+		return;
+	if (strcmp(ev, "keys-ceremony") == 0) {
+		t->ceremony = true;
+		t->passed = false;
+	} else if (strcmp(ev, "test-election") == 0 && t->ceremony) {
+		t->passed = json_is_true(json_object_get(entry, "ok"));
+	}
+}
+
 static int cmd_seal(struct cli *c)
 {
 	struct holders hs;
@@ -236,6 +255,25 @@ static int cmd_seal(struct cli *c)
 			TR(c, "l’opération est déjà scellée", "the operation is sealed already"));
 		r = CLI_REFUSED;
 		goto out;
+	}
+	{
+		struct tested t = {false, false};
+		char *jpath = cli_path(c, "journal.jsonl");
+		size_t entries = 0, bad = 0;
+		err = jpath != NULL ? ledger_verify(jpath, &entries, &bad, tested_scan, &t) : ISO_E_NOMEM;
+		free(jpath);
+		if (err != ISO_OK) {
+			r = cli_error(c, "journal.jsonl", err, NULL);
+			goto out;
+		}
+		if (!t.passed) {
+			fprintf(stderr, "E: %s (R-SEAL-01)\n",
+				TR(c, "pas de scellement sans une élection d’essai réussie depuis la cérémonie des clés "
+				      "(operation test)",
+				   "no seal without a test election passed since the key ceremony (operation test)"));
+			r = CLI_REFUSED;
+			goto out;
+		}
 	}
 	if ((err = cli_read(c->file, &components, &clen)) != ISO_OK) {
 		r = cli_error(c, c->file, err, NULL);
@@ -511,7 +549,7 @@ static int cmd_optally(struct cli *c)
 		sub.dir = pdir;
 		if (r == CLI_OK) {
 			cli_info(c, TR(c, "scrutin %s", "poll %s"), code);
-			r = cli_count(&sub, ids, xs, k, &ballots);
+			r = cli_count(&sub, ids, xs, k, &ballots, NULL);
 		}
 		for (size_t x = 0; x < k; x++)
 			BN_clear_free(xs[x]);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A whole operation, from "operation init" to "operation destroy", through
-# the real servers (R-KEY-01…04, R-D11-KEYS, R-D11-TALLY, R-SEAL-02…04,
+# the real servers (R-KEY-01…04, R-D11-KEYS, R-D11-TALLY, R-SEAL-01…04,
 # R-C19-SEALCHECK, R-C19-SPLIT, R-BUR-01, R-BUR-02, R-BUR-05, R-BUR-06,
 # R-TAL-01, R-D11-CHECK, R-D11-KEEP, R-ARC-02): three polls, 200 voters,
 # a bureau of five key holders (the président and four délégués),
@@ -12,6 +12,8 @@
 #     and read back; nothing secret in clear on a key or on the computer;
 #     each poll's election accepted by belenios-tool; a second ceremony
 #     refused;
+#   - the test election (R-SEAL-01): no seal before it passes; the programs
+#     to be sealed run it on loopback with known votes, counted and compared;
 #   - the seal: a délégué's key where the président's is expected refused,
 #     then signed by the président and a délégué; seal-verify holds, names
 #     a modified program, refuses a seal by one key only;
@@ -102,6 +104,20 @@ printf 'kiosk manifest\nisoloir-kiosk sha256 …\n' >kiosk-manifest.txt
 cp "$BIN/isoloir-urn" isoloir-urn && cp "$BIN/isoloir-registry" isoloir-registry
 printf 'kiosk-image %s\nisoloir-urn %s\nisoloir-registry %s\n' "$W/kiosk-manifest.txt" \
 	"$W/isoloir-urn" "$W/isoloir-registry" >components.txt
+# R-SEAL-01: no seal before a test election passes; a test whose urn is
+# not a working program fails, and is recorded
+if "$I" operation seal --dir op --file components.txt 2>err.txt; then fail "sealed untested"; fi
+grep -q "R-SEAL-01" err.txt || fail "untested seal: $(cat err.txt)"
+sed 's|^isoloir-urn .*|isoloir-urn /bin/false|' components.txt >components-broken.txt
+if "$I" operation test --dir op --file components-broken.txt --wait 3 >/dev/null 2>err.txt; then
+	fail "a test with a broken urn passed"
+fi
+grep -q "R-SEAL-01" err.txt || fail "broken test: $(cat err.txt)"
+if "$I" operation seal --dir op --file components.txt 2>err.txt; then fail "sealed after a failed test"; fi
+"$I" operation test --dir op --file components.txt --count 5 >test.txt 2>test.log ||
+	fail "the test election failed: $(cat test.log)"
+tail -1 op/journal.jsonl | grep -q '"event":"test-election","ok":true' || fail "the test is not journaled"
+! ls op/test-*/pki/*.key op/test-*/letters-* >/dev/null 2>&1 || fail "the test's secrets were kept"
 grep -v registry components.txt >components-short.txt
 if "$I" operation seal --dir op --file components-short.txt 2>err.txt; then fail "sealed without the registry"; fi
 grep -q "isoloir-registry" err.txt && [ ! -e op/seal.json ] || fail "short components: $(cat err.txt)"
