@@ -7,6 +7,7 @@
 #ifndef ISOLOIR_BUREAU_CLI_H
 #define ISOLOIR_BUREAU_CLI_H
 
+#include <jansson.h>
 #include <openssl/bn.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -119,6 +120,10 @@ void cli_secure_process(const struct cli *c);
 struct iso_verified;
 int cli_verify_dir(const struct cli *c, struct iso_verified **ret);
 
+
+/* Append event with fields (consumed) to --dir's journal.jsonl, now; an
+ * exit status (the error said). */
+int cli_journal(const struct cli *c, const char *event, json_t *fields);
 
 /* Check OP/seal.json now (cmd_seal.c): every item hashed again, the
  * signatures and their signers; the check journaled. CLI_OK when it holds. */

@@ -20,7 +20,6 @@
 
 #include "cli.h"
 #include "jsondoc.h"
-#include "ledger.h"
 #include "net.h"
 
 #define TR(c, fr, en) ((c)->lang == ISO_LANG_EN ? (en) : (fr))
@@ -162,16 +161,6 @@ static json_t *ask(const struct cli *c, struct servers *s, struct net_server *sr
 	return body;
 }
 
-static int journal(const struct cli *c, const char *event, json_t *fields)
-{
-	char *path = cli_path(c, "journal.jsonl");
-	enum iso_err err = path != NULL ? ledger_append(path, event, fields, (int64_t)time(NULL))
-					: ISO_E_NOMEM;
-	int r = err == ISO_OK ? CLI_OK : cli_error(c, path, err, NULL);
-	free(path);
-	return r;
-}
-
 static int cmd_control(struct cli *c)
 {
 	static const char *const actions[] = {"open", "suspend", "resume", "close", "stop", NULL};
@@ -239,7 +228,7 @@ static int cmd_control(struct cli *c)
 		cli_info(c, "%s : %s", s.urn[i].name, phase != NULL ? phase : "?");
 		json_decref(a);
 	}
-	r = journal(c, "control", json_pack("{s:s, s:O, s:O, s:b}", "action", action, "polls", polls,
+	r = cli_journal(c, "control", json_pack("{s:s, s:O, s:O, s:b}", "action", action, "polls", polls,
 					      "answers", answers, "ok", ok));
 	if (r == CLI_OK && !ok)
 		r = CLI_FAILED;
@@ -255,6 +244,7 @@ static int cmd_counts(struct cli *c)
 	struct servers s;
 	json_t *counts = NULL;
 	char *path = cli_path(c, "counts.json"), *text = NULL;
+	size_t n = 0;
 	enum iso_err err;
 	int r;
 	if ((r = servers_open(c, &s)) != CLI_OK)
@@ -263,20 +253,12 @@ static int cmd_counts(struct cli *c)
 		r = CLI_FAILED;
 		goto out;
 	}
-	text = json_dumps(counts, JSON_INDENT(1) | JSON_SORT_KEYS);
+	text = iso_json_dumps_line(counts, JSON_INDENT(1) | JSON_SORT_KEYS, &n);
 	if (text == NULL || path == NULL) {
 		r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
 		goto out;
 	}
-	size_t n = strlen(text);
-	char *nl = realloc(text, n + 2);
-	if (nl == NULL) {
-		r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
-		goto out;
-	}
-	text = nl;
-	text[n] = '\n';
-	if ((err = iso_file_write_atomic(path, text, n + 1, 0444)) != ISO_OK) {
+	if ((err = iso_file_write_atomic(path, text, n, 0444)) != ISO_OK) {
 		r = cli_error(c, path, err, NULL);
 		goto out;
 	}

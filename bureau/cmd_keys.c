@@ -32,7 +32,6 @@
 #include "hash.h"
 #include "jsondoc.h"
 #include "keyholder.h"
-#include "ledger.h"
 #include "pedersen.h"
 #include "signature.h"
 #include "trustees.h"
@@ -394,16 +393,12 @@ static int cmd_keys(struct cli *c)
 	if (members == NULL)
 		goto fail;
 	{
-		char *text = json_dumps(members, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		size_t l = text != NULL ? strlen(text) : 0;
-		char *nl = text != NULL ? realloc(text, l + 2) : NULL;
-		if (nl == NULL) {
-			free(text);
+		size_t l = 0;
+		char *nl = iso_json_dumps_line(members, JSON_INDENT(2) | JSON_PRESERVE_ORDER, &l);
+		if (nl == NULL)
 			goto fail;
-		}
-		nl[l] = '\n';
 		snprintf(path, sizeof path, "%s/members.json", dir);
-		err = iso_file_write_atomic(path, nl, l + 1, 0444);
+		err = iso_file_write_atomic(path, nl, l, 0444);
 		free(nl);
 		if (err != ISO_OK)
 			goto fail;
@@ -418,12 +413,10 @@ static int cmd_keys(struct cli *c)
 				json_object_set_new(h, "list", json_string(hs.h[j].list));
 			json_array_append_new(who, h);
 		}
-		snprintf(path, sizeof path, "%s/journal.jsonl", dir);
-		if ((err = ledger_append(path, "keys-ceremony",
-					 json_pack("{s:I, s:o, s:O}", "threshold", (json_int_t)t, "holders",
-						   who, "polls", polls_j),
-					 (int64_t)time(NULL))) != ISO_OK)
-			goto fail;
+		if ((r = cli_journal(c, "keys-ceremony",
+				     json_pack("{s:I, s:o, s:O}", "threshold", (json_int_t)t, "holders",
+					       who, "polls", polls_j))) != CLI_OK)
+			goto out;
 	}
 	cli_info(c, TR(c, "cérémonie terminée : %zu clés écrites ; election.json et trustees.json de chaque scrutin, members.json",
 		       "ceremony done: %zu keys written; each poll's election.json and trustees.json, members.json"),

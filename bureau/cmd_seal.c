@@ -136,16 +136,6 @@ static int manifest_items(const struct cli *c, const char *dir, const json_t *op
 	return CLI_OK;
 }
 
-static int journal(const struct cli *c, const char *event, json_t *fields)
-{
-	char *path = cli_path(c, "journal.jsonl");
-	enum iso_err err = path != NULL ? ledger_append(path, event, fields, (int64_t)time(NULL))
-					: ISO_E_NOMEM;
-	int r = err == ISO_OK ? CLI_OK : cli_error(c, path, err, NULL);
-	free(path);
-	return r;
-}
-
 /* Unlock the président's key, then délégués' keys until `need` holders
  * and `need_del` délégués at least are in; secrets[i] for holder i. */
 static int gather(const struct cli *c, const struct holders *hs, size_t need, size_t need_del,
@@ -331,7 +321,7 @@ static int cmd_seal(struct cli *c)
 		for (size_t i = 0; i < hs.n; i++)
 			if (present[i])
 				json_array_append_new(signers, json_integer(hs.h[i].member));
-		if ((r = journal(c, "seal", json_pack("{s:s, s:I, s:o}", "manifest_sha256", sha, "items",
+		if ((r = cli_journal(c, "seal", json_pack("{s:s, s:I, s:o}", "manifest_sha256", sha, "items",
 						      (json_int_t)json_array_size(items), "signers",
 						      signers))) != CLI_OK)
 			goto out;
@@ -554,7 +544,7 @@ static int cmd_optally(struct cli *c)
 		for (size_t x = 0; x < k; x++)
 			BN_clear_free(xs[x]);
 		if (r == CLI_OK)
-			r = journal(c, "tally", json_pack("{s:s, s:s, s:O, s:I}", "poll", code, "uuid", uuid,
+			r = cli_journal(c, "tally", json_pack("{s:s, s:s, s:O, s:I}", "poll", code, "uuid", uuid,
 							  "holders", who, "ballots", (json_int_t)ballots));
 		json_decref(who);
 		if (r != CLI_OK)

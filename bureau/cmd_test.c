@@ -35,7 +35,6 @@
 #include "election.h"
 #include "group.h"
 #include "jsondoc.h"
-#include "ledger.h"
 #include "net.h"
 #include "number.h"
 #include "testpki.h"
@@ -604,14 +603,10 @@ static int cmd_test(struct cli *c)
 						"counted", counted != NULL ? counted : json_null()));
 		r = CLI_OK;
 	}
-	snprintf(path, sizeof path, "%s/journal.jsonl", dir);
-	if ((err = ledger_append(path, "test-election",
-				 json_pack("{s:b, s:I, s:s, s:O}", "ok", ok, "voters", (json_int_t)nvoters,
-					   "folder", t.dir, "polls", journal_polls),
-				 (int64_t)time(NULL))) != ISO_OK) {
-		r = cli_error(c, path, err, NULL);
+	if ((r = cli_journal(c, "test-election",
+			     json_pack("{s:b, s:I, s:s, s:O}", "ok", ok, "voters", (json_int_t)nvoters,
+				       "folder", t.dir, "polls", journal_polls))) != CLI_OK)
 		goto out;
-	}
 	if (ok)
 		cli_info(c, TR(c, "élection d’essai réussie : chaque résultat est celui des votes exprimés (R-SEAL-01)",
 			       "test election passed: each result is the votes cast (R-SEAL-01)"));
@@ -624,14 +619,11 @@ out:
 	stop_servers(&t);
 	/* a test that could not run to its end is a failed test, recorded */
 	if (!journaled && t.dir[0] != '\0') {
-		snprintf(path, sizeof path, "%s/journal.jsonl", dir);
-		if (ledger_append(path, "test-election",
-				  json_pack("{s:b, s:I, s:s, s:s}", "ok", 0, "voters", (json_int_t)nvoters,
-					    "folder", t.dir, "failure",
-					    TR(c, "l’essai n’a pas pu aller à son terme",
-					       "the test could not run to its end")),
-				  (int64_t)time(NULL)) != ISO_OK)
-			cli_error(c, path, ISO_E_IO, NULL);
+		cli_journal(c, "test-election",
+			    json_pack("{s:b, s:I, s:s, s:s}", "ok", 0, "voters", (json_int_t)nvoters, "folder",
+				      t.dir, "failure",
+				      TR(c, "l’essai n’a pas pu aller à son terme",
+					 "the test could not run to its end")));
 		fprintf(stderr, "E: %s (R-SEAL-01)\n",
 			TR(c, "élection d’essai manquée : pas de scellement", "test election failed: no seal"));
 	}

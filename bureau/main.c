@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "jsondoc.h"
+#include "ledger.h"
 
 static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
@@ -152,6 +154,16 @@ enum iso_err cli_read_line(const char *path, char **ret, size_t *ret_len)
 	if (err == ISO_OK && *ret_len > 0 && (*ret)[*ret_len - 1] == '\n')
 		(*ret)[--*ret_len] = '\0';
 	return err;
+}
+
+int cli_journal(const struct cli *c, const char *event, json_t *fields)
+{
+	char *path = cli_path(c, "journal.jsonl");
+	enum iso_err err = path != NULL ? ledger_append(path, event, fields, (int64_t)time(NULL))
+					: ISO_E_NOMEM;
+	int r = err == ISO_OK ? CLI_OK : cli_error(c, path != NULL ? path : "journal.jsonl", err, NULL);
+	free(path);
+	return r;
 }
 
 enum iso_err cli_write_new(const char *path, const void *data, size_t len, bool secret)

@@ -139,19 +139,8 @@ enum iso_err memberkey_seal(const struct memberkey_header *h, const struct membe
 	j = json_loads(aad, 0, NULL);
 	if (j == NULL || json_object_set_new(j, "data", json_string(data)) != 0)
 		goto out;
-	{
-		char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-		size_t n = text != NULL ? strlen(text) : 0;
-		char *withnl = text != NULL ? realloc(text, n + 2) : NULL;
-		if (withnl == NULL) {
-			free(text);
-			goto out;
-		}
-		withnl[n] = '\n';
-		withnl[n + 1] = '\0';
-		*ret = withnl;
-		*ret_len = n + 1;
-	}
+	if ((*ret = iso_json_dumps_line(j, JSON_COMPACT | JSON_SORT_KEYS, ret_len)) == NULL)
+		goto out;
 	err = ISO_OK;
 out:
 	OPENSSL_cleanse(key, sizeof key);

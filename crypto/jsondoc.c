@@ -285,3 +285,21 @@ enum iso_err iso_json_file(const char *path, size_t max, json_t **ret)
 	free(text);
 	return err;
 }
+
+char *iso_json_dumps_line(const json_t *j, size_t flags, size_t *ret_len)
+{
+	char *text = json_dumps(j, flags), *nl;
+	size_t n;
+	if (text == NULL)
+		return NULL;
+	n = strlen(text);
+	if ((nl = realloc(text, n + 2)) == NULL) {
+		free(text);
+		return NULL;
+	}
+	nl[n] = '\n';
+	nl[n + 1] = '\0';
+	if (ret_len != NULL)
+		*ret_len = n + 1;
+	return nl;
+}

@@ -58,6 +58,10 @@ enum iso_err iso_json_bn(const json_t *v, BIGNUM **ret);
 /* json string of x in decimal */
 json_t *iso_json_of_bn(const BIGNUM *x);
 
+/* json_dumps(j, flags) and a newline, as the files written for people
+ * end: malloc'd, *ret_len its length (may be NULL); NULL without memory. */
+char *iso_json_dumps_line(const json_t *j, size_t flags, size_t *ret_len);
+
 /* Read a whole file (at most max bytes); *ret is NUL-terminated. */
 enum iso_err iso_file_read(const char *path, size_t max, char **ret, size_t *ret_len);
 /* A whole file (at most max bytes) parsed as JSON: ISO_E_IO, ISO_E_TOO_LARGE
