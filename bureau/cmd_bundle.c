@@ -8,9 +8,9 @@
  *     one) and their sources when given. Never a password, an answer, a
  *     key or a letter. Its SHA-256 goes to the journal.
  *   operation verify-bundle --file OP/archive.tar
- *     independently of OP: every member against the manifest, each poll's
- *     archive verified from its first byte and its result equal to
- *     results.json's, the journal's chain.
+ *     independently of OP (bundle.[ch]): every member against the
+ *     manifest, each poll's archive verified from its first byte and its
+ *     result equal to results.json's, the journal's chain.
  *   operation appeal --dir OP --file APPEAL.json   {"text":"…", "closed":false}
  *     an appeal recorded (or its end, closed true) in the journal: while one
  *     is open, nothing is destroyed.
@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "archive_verify.h"
+#include "bundle.h"
 #include "cli.h"
 #include "jsondoc.h"
 #include "keyholder.h"
@@ -327,181 +328,25 @@ struct seen {
 	bool found[MEMBERS_MAX];
 };
 
+static void say_cli(void *arg, char kind, const char *text)
+{
+	const struct cli *c = arg;
+	if (kind == 'E')
+		fprintf(stderr, "E: %s : %s\n", c->file, text);
+	else
+		cli_info(c, "%s", text);
+}
+
 static int cmd_verify_bundle(struct cli *c)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	json_t *manifest = NULL, *results = NULL;
-	char tmpdir[] = "/tmp/isoloir-bundle.XXXXXX", path[4096 + 64];
-	bool found[MEMBERS_MAX] = {false}, have_tmp = mkdtemp(tmpdir) != NULL;
-	unsigned char *buf = malloc(BLOCK);
-	size_t nbel = 0, i;
-	char (*bels)[4200] = calloc(MEMBERS_MAX, sizeof *bels);
-	json_t *m;
-	int r = CLI_REFUSED, first = 1;
-	if (a == NULL || buf == NULL || bels == NULL || !have_tmp) {
-		r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
-		goto out;
-	}
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, c->file, BLOCK) != ARCHIVE_OK) {
-		r = cli_error(c, c->file, ISO_E_IO, NULL);
-		goto out;
-	}
-	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
-		EVP_MD_CTX *md = EVP_MD_CTX_new();
-		unsigned char h[32];
-		char sha[65];
-		la_ssize_t got;
-		FILE *out = NULL;
-		char *text = NULL;
-		size_t tlen = 0, tcap = 0;
-		bool keep_text = first || strcmp(name, "results.json") == 0,
-		     to_file = strncmp(name, "polls/", 6) == 0 || strcmp(name, "journal.jsonl") == 0;
-		size_t k = MEMBERS_MAX;
-		if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-			EVP_MD_CTX_free(md);
-			r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
-			goto out;
-		}
-		if (strchr(name, '/') != NULL && strstr(name, "..") != NULL) {
-			EVP_MD_CTX_free(md);
-			fprintf(stderr, "E: %s : %s %s\n", c->file, TR(c, "chemin refusé", "path refused"), name);
-			goto out;
-		}
-		if (to_file) {
-			snprintf(path, sizeof path, "%s/%s", tmpdir,
-				 strcmp(name, "journal.jsonl") == 0 ? "journal.jsonl" : name + 6);
-			out = fopen(path, "wb");
-			if (strncmp(name, "polls/", 6) == 0 && nbel < MEMBERS_MAX)
-				snprintf(bels[nbel++], sizeof bels[0], "%s", path);
-		}
-		while ((got = archive_read_data(a, buf, BLOCK)) > 0) {
-			EVP_DigestUpdate(md, buf, (size_t)got);
-			if (out != NULL)
-				fwrite(buf, 1, (size_t)got, out);
-			if (keep_text) {
-				if (tlen + (size_t)got + 1 > tcap) {
-					tcap = (tlen + (size_t)got + 1) * 2;
-					text = realloc(text, tcap);
-				}
-				if (text != NULL) {
-					memcpy(text + tlen, buf, (size_t)got);
-					tlen += (size_t)got;
-					text[tlen] = '\0';
-				}
-			}
-		}
-		if (out != NULL)
-			fclose(out);
-		EVP_DigestFinal_ex(md, h, NULL);
-		EVP_MD_CTX_free(md);
-		for (int b = 0; b < 32; b++)
-			snprintf(sha + 2 * b, 3, "%02x", h[b]);
-		if (first) {
-			first = 0;
-			if (strcmp(name, "manifest.json") != 0 || text == NULL ||
-			    (manifest = json_loads(text, 0, NULL)) == NULL) {
-				free(text);
-				fprintf(stderr, "E: %s : %s\n", c->file,
-					TR(c, "pas de manifeste en tête", "no manifest first"));
-				goto out;
-			}
-			free(text);
-			continue;
-		}
-		json_array_foreach(json_object_get(manifest, "members"), i, m)
-		{
-			if (i < MEMBERS_MAX && json_string_value(json_object_get(m, "path")) != NULL &&
-			    strcmp(json_string_value(json_object_get(m, "path")), name) == 0)
-				k = i;
-		}
-		if (k == MEMBERS_MAX || found[k] ||
-		    strcmp(json_string_value(json_object_get(json_array_get(json_object_get(manifest, "members"), k), "sha256")) ?: "", sha) != 0) {
-			free(text);
-			fprintf(stderr, "E: %s : %s %s\n", c->file,
-				TR(c, "pièce absente du manifeste, en double ou altérée :",
-				   "member not in the manifest, twice or altered:"),
-				name);
-			goto out;
-		}
-		found[k] = true;
-		if (strcmp(name, "results.json") == 0 && text != NULL)
-			results = json_loads(text, 0, NULL);
-		free(text);
-	}
-	json_array_foreach(json_object_get(manifest, "members"), i, m)
-	{
-		if (i >= MEMBERS_MAX || !found[i]) {
-			fprintf(stderr, "E: %s : %s %s\n", c->file, TR(c, "pièce manquante :", "member missing:"),
-				json_string_value(json_object_get(m, "path")));
-			goto out;
-		}
-	}
-	cli_info(c, TR(c, "%zu pièces conformes au manifeste", "%zu members match the manifest"),
-		 json_array_size(json_object_get(manifest, "members")));
-	/* each poll's archive, and its result as results.json has it */
-	for (size_t b = 0; b < nbel; b++) {
-		struct iso_verify_opts opts = {(int)c->threads, NULL, NULL};
-		struct iso_verified *v = NULL;
-		struct iso_where where;
-		json_t *p, *poll = NULL;
-		iso_where_clear(&where);
-		enum iso_err err = iso_archive_verify(bels[b], &opts, &v, &where);
-		if (err != ISO_OK) {
-			r = cli_error(c, bels[b], err, &where);
-			goto out;
-		}
-		json_array_foreach(json_object_get(results, "polls"), i, p)
-		{
-			if (strcmp(json_string_value(json_object_get(p, "uuid")) ?: "", v->e->uuid) == 0)
-				poll = p;
-		}
-		bool same = poll != NULL && v->has_result &&
-			    (size_t)json_integer_value(json_object_get(poll, "ballots")) == v->nballots;
-		size_t off = v->result.n - json_array_size(json_object_get(poll, "lists"));
-		for (size_t k = 0; same && k < json_array_size(json_object_get(poll, "lists")); k++)
-			same = (unsigned long long)json_integer_value(json_object_get(
-				       json_array_get(json_object_get(poll, "lists"), k), "votes")) ==
-			       v->result.counts[off + k];
-		same = same && (off == 0 || (unsigned long long)json_integer_value(
-							 json_object_get(poll, "blank")) == v->result.counts[0]);
-		cli_info(c, TR(c, "scrutin %s : %zu bulletins, archive vérifiée, résultat %s",
-			       "poll %s: %zu ballots, archive verified, result %s"),
-			 v->e->uuid, v->nballots,
-			 same ? TR(c, "conforme à results.json", "as in results.json")
-			      : TR(c, "DIFFÉRENT de results.json", "DIFFERENT from results.json"));
-		iso_verified_free(v);
-		if (!same)
-			goto out;
-	}
-	{
-		size_t n = 0, bad = 0;
-		snprintf(path, sizeof path, "%s/journal.jsonl", tmpdir);
-		if (ledger_verify(path, &n, &bad, NULL, NULL) != ISO_OK) {
-			fprintf(stderr, "E: journal.jsonl : %s %zu\n",
-				TR(c, "chaîne rompue à la ligne", "chain broken at line"), bad);
-			goto out;
-		}
-		cli_info(c, TR(c, "journal : %zu entrées, chaîne intacte", "journal: %zu entries, chain intact"), n);
-	}
+	struct bundle_reporter rep = {say_cli, c, c->lang, (int)c->threads};
+	enum iso_err err = bundle_verify(c->file, &rep);
+	if (err == ISO_E_SHAPE)
+		return CLI_REFUSED;
+	if (err != ISO_OK)
+		return cli_error(c, c->file, err, NULL);
 	printf("%s\n", TR(c, "archive conforme", "bundle verified"));
-	r = CLI_OK;
-out:
-	if (have_tmp) {
-		for (size_t b = 0; b < nbel; b++)
-			unlink(bels[b]);
-		snprintf(path, sizeof path, "%s/journal.jsonl", tmpdir);
-		unlink(path);
-		rmdir(tmpdir);
-	}
-	archive_read_free(a);
-	free(buf);
-	free(bels);
-	json_decref(manifest);
-	json_decref(results);
-	return r;
+	return CLI_OK;
 }
 
 /* ---- appeals and destruction ---- */
