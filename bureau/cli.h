@@ -41,6 +41,7 @@ enum cli_opt {
 	OPT_VOTERS = 1u << 23,
 	OPT_TRUSTEE_KEYS = 1u << 24,
 	OPT_WAIT = 1u << 25,
+	OPT_NO_REFERENCE = 1u << 26,
 };
 
 struct cli {
@@ -49,7 +50,7 @@ struct cli {
 		*privkey, *decryption_key, *type, *template_path, *election, *trustees,
 		*public_creds, *argon2, *voters, *trustee_keys;
 	long count, step, threshold, trustee_id, threads, wait;
-	bool quiet;
+	bool quiet, no_reference;
 	enum iso_lang lang;
 	int argc; /* positional arguments left */
 	char **argv;

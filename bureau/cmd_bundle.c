@@ -4,8 +4,10 @@
  *     the operation, the date, the retention date (2 years by default, or
  *     DAYS), each member's path, size and SHA-256 — then operation.json,
  *     results.json, the operation's journal, each poll's .bel, the minutes
- *     and the seals when there are, the programs (isoloir-* beside this
- *     one) and their sources when given. Never a password, an answer, a
+ *     (pv.pdf), members.json, seal.json and counts.json when there are,
+ *     what the seal covers outside the folder (the kiosk image's
+ *     manifest, the servers' programs), the test elections' archives, the
+ *     programs (isoloir-* beside this one) and their sources when given. Never a password, an answer, a
  *     key or a letter. Its SHA-256 goes to the journal.
  *   operation verify-bundle --file OP/archive.tar
  *     independently of OP (bundle.[ch]): every member against the
@@ -141,17 +143,54 @@ static bool members_collect(const struct cli *c, const json_t *op, struct member
 			return false;
 		}
 	}
-	/* the minutes and the seals, when they exist */
-	snprintf(path, sizeof path, "%s/minutes.pdf", d);
-	add(ms, path, "minutes.pdf");
-	snprintf(path, sizeof path, "%s/seals", d);
-	if ((dir = opendir(path)) != NULL) {
-		while ((de = readdir(dir)) != NULL)
-			if (de->d_name[0] != '.') {
-				snprintf(path, sizeof path, "%s/seals/%s", d, de->d_name);
-				snprintf(name, sizeof name, "seals/%s", de->d_name);
-				add(ms, path, name);
+	/* the minutes, the key ceremony's public side, the seal, the
+	 * émargement counts, when they exist */
+	for (const char *const *f = (const char *const[]){"pv.pdf", "members.json", "seal.json",
+							  "counts.json", NULL};
+	     *f != NULL; f++) {
+		snprintf(path, sizeof path, "%s/%s", d, *f);
+		add(ms, path, *f);
+	}
+	/* what the seal covers outside the folder: the kiosk image's manifest,
+	 * the servers' programs */
+	{
+		json_t *seal = NULL;
+		const json_t *it;
+		snprintf(path, sizeof path, "%s/seal.json", d);
+		if (iso_json_file(path, 16u << 20, &seal) == ISO_OK)
+			json_array_foreach(json_object_get(json_object_get(seal, "manifest"), "items"), i, it)
+			{
+				const char *ip = json_string_value(json_object_get(it, "path")),
+					   *in = json_string_value(json_object_get(it, "name"));
+				if (ip == NULL || in == NULL || ip[0] != '/' || strchr(in, '/') != NULL ||
+				    strstr(in, "..") != NULL)
+					continue;
+				snprintf(name, sizeof name, "software/sealed/%s", in);
+				add(ms, ip, name);
 			}
+		json_decref(seal);
+	}
+	/* the test elections' archives (R-SEAL-01) */
+	if ((dir = opendir(d)) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			DIR *t;
+			struct dirent *te;
+			if (strncmp(de->d_name, "test-", 5) != 0)
+				continue;
+			snprintf(path, sizeof path, "%s/%s", d, de->d_name);
+			if ((t = opendir(path)) == NULL)
+				continue;
+			while ((te = readdir(t)) != NULL) {
+				char bel[8192];
+				if (te->d_name[0] == '.' || strlen(te->d_name) != 14)
+					continue;
+				snprintf(bel, sizeof bel, "%s/%s/%s/%s.bel", d, de->d_name, te->d_name, te->d_name);
+				snprintf(name, sizeof name, "tests/%.40s/%.14s.bel", de->d_name, te->d_name);
+				if (access(bel, R_OK) == 0)
+					add(ms, bel, name);
+			}
+			closedir(t);
+		}
 		closedir(dir);
 	}
 	/* the programs: isoloir-* beside this one */

@@ -17,9 +17,15 @@
  * check, at any moment (R-C19-SEALCHECK). The count checks the seal first,
  * then asks the président's key and délégués' keys until the threshold is
  * met (never fewer than the président and two délégués), then counts each
- * poll's archive (the .bel of OP/<uuid>) in one pass (cli_count). */
+ * poll's archive (the .bel of OP/<uuid>) in one pass (cli_count), and has
+ * belenios-tool verify the counted archive too when it is installed
+ * (--no-reference: not; a 100 000-ballot poll takes it hours). */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <openssl/crypto.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +43,8 @@
 #include "timetext.h"
 
 #define TR(c, fr, en) ((c)->lang == ISO_LANG_EN ? (en) : (fr))
+
+extern char **environ;
 
 static const char *const required_components[] = {"kiosk-image", "isoloir-urn", "isoloir-registry",
 						  NULL};
@@ -471,6 +479,53 @@ static int cmd_seal_verify(struct cli *c)
 
 /* ---- the count ---- */
 
+/* The counted archive verified by the reference too, when it is installed
+ * (R-TAL-03): belenios-tool election verify on a folder holding only it. */
+static int reference_verify(const struct cli *c, const char *bel, const char *code)
+{
+	char tmp[] = "/tmp/isoloir-reference.XXXXXX", link[128], *abs = realpath(bel, NULL);
+	char *argv[] = {"belenios-tool", "election", "verify", "--dir", tmp, NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status = -1, rc;
+	if (abs == NULL || mkdtemp(tmp) == NULL) {
+		free(abs);
+		return cli_error(c, bel, ISO_E_IO, NULL);
+	}
+	snprintf(link, sizeof link, "%s/%s", tmp, strrchr(abs, '/') + 1);
+	if (symlink(abs, link) != 0) {
+		free(abs);
+		rmdir(tmp);
+		return cli_error(c, bel, ISO_E_IO, NULL);
+	}
+	free(abs);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, "belenios-tool", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc == 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	unlink(link);
+	rmdir(tmp);
+	if (rc != 0) {
+		cli_info(c, TR(c, "belenios-tool absent : le scrutin %s n’est pas vérifié par la référence",
+			       "belenios-tool not installed: poll %s not verified by the reference"),
+			 code);
+		return CLI_OK;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "E: %s : %s (R-TAL-03)\n", code,
+			TR(c, "belenios-tool refuse l’archive dépouillée", "belenios-tool refuses the counted archive"));
+		return CLI_REFUSED;
+	}
+	cli_info(c, TR(c, "scrutin %s : archive dépouillée vérifiée aussi par belenios-tool",
+		       "poll %s: counted archive verified by belenios-tool too"),
+		 code);
+	return CLI_OK;
+}
+
 static int cmd_optally(struct cli *c)
 {
 	const char *dir = c->dir != NULL ? c->dir : ".";
@@ -541,6 +596,11 @@ static int cmd_optally(struct cli *c)
 			cli_info(c, TR(c, "scrutin %s", "poll %s"), code);
 			r = cli_count(&sub, ids, xs, k, &ballots, NULL);
 		}
+		if (r == CLI_OK && !c->no_reference) {
+			char bel[8192];
+			snprintf(bel, sizeof bel, "%s/%s.bel", pdir, uuid);
+			r = reference_verify(c, bel, code);
+		}
 		for (size_t x = 0; x < k; x++)
 			BN_clear_free(xs[x]);
 		if (r == CLI_OK)
@@ -565,7 +625,7 @@ const struct cli_command cli_commands_seal[] = {
 	 "chair and a delegate"},
 	{"operation", "seal-verify", cmd_seal_verify, OPT_DIR, 0,
 	 "vérifie le scellement, à tout moment du scrutin", "checks the seal, at any moment of the vote"},
-	{"operation", "tally", cmd_optally, OPT_DIR | OPT_WAIT | OPT_THREADS | OPT_GROUP, 0,
+	{"operation", "tally", cmd_optally, OPT_DIR | OPT_WAIT | OPT_THREADS | OPT_GROUP | OPT_NO_REFERENCE, 0,
 	 "le dépouillement de chaque scrutin avec les clés USB des détenteurs, après vérification du "
 	 "scellement",
 	 "the count of every poll with the holders' USB keys, after the seal is verified"},

@@ -57,6 +57,7 @@ static const struct opt_spec opt_specs[] = {
 	{"threads", OPT_THREADS, 1, "nombre de fils de calcul (défaut : nombre de cœurs)", "worker threads (default: number of cores)"},
 	{"trustee-keys", OPT_TRUSTEE_KEYS, 1, "les détenteurs de clé présents, un par ligne : ID single FICHIER.privkey, ou ID threshold FICHIER.key FICHIER.dkey", "the key holders present, one a line: ID single FILE.privkey, or ID threshold FILE.key FILE.dkey"},
 	{"voters", OPT_VOTERS, 1, "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (codes de scrutins ou de collèges)", "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (poll or college codes)"},
+	{"no-reference", OPT_NO_REFERENCE, 0, "ne pas faire vérifier aussi par belenios-tool (un très grand scrutin : des heures)", "do not have belenios-tool verify too (a very large poll: hours)"},
 	{"wait", OPT_WAIT, 1, "secondes d’attente d’une clé USB (défaut : 600)", "seconds to wait for a USB key (default: 600)"},
 	{"argon2", OPT_ARGON2, 1, "coûts Argon2id T,M,P : passes, mémoire en Kio, parallélisme (défaut : 2,19456,1)", "Argon2id costs T,M,P: passes, memory in KiB, parallelism (default: 2,19456,1)"},
 };
@@ -291,6 +292,7 @@ static int parse_options(struct cli *c, const struct cli_command *cmd, int argc,
 		case OPT_PUBLIC_CREDS: c->public_creds = optarg; break;
 		case OPT_ARGON2: c->argon2 = optarg; break;
 		case OPT_QUIET: c->quiet = true; break;
+		case OPT_NO_REFERENCE: c->no_reference = true; break;
 		case OPT_COUNT: num = &c->count; break;
 		case OPT_STEP: num = &c->step; break;
 		case OPT_THRESHOLD: num = &c->threshold; break;

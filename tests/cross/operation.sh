@@ -271,6 +271,8 @@ grep -q "pas assez de détenteurs de clé" tally.log || fail "two holders: $(cat
 members --plan m1,m4,m5 --pass "m1=pas la bonne phrase" -- "$I" operation tally --dir op --wait 20 \
 	>results.txt 2>tally.log || fail "the count failed: $(cat tally.log)"
 grep -q "phrase secrète erronée pour Martine Lebrun" tally.log || fail "a wrong passphrase went unnoticed"
+[ "$(grep -c "archive dépouillée vérifiée aussi par belenios-tool" tally.log)" = 3 ] ||
+	fail "the count did not have belenios-tool verify each poll: $(cat tally.log)"
 [ "$(sed -n 1p results.txt)" = "{\"result\":[[${CST[0]},${CST[1]},${CST[2]}]]}" ] || fail "CST: $(sed -n 1p results.txt), ${CST[*]} cast"
 [ "$(sed -n 2p results.txt)" = "{\"result\":[[${CAPB[0]},${CAPB[1]}]]}" ] || fail "CAP-B: $(sed -n 2p results.txt), ${CAPB[*]} cast"
 [ "$(sed -n 3p results.txt)" = "{\"result\":[[${FS[0]},${FS[1]},${FS[2]}]]}" ] || fail "FS: $(sed -n 3p results.txt), ${FS[*]} cast"
@@ -302,6 +304,13 @@ echo "I: results, attendance and the minutes ($n pages, each numbered)"
 kill "${pids[@]}" 2>/dev/null || true
 "$I" operation archive --quiet --dir op >bundle.sha
 "$I" operation verify-bundle --quiet --file op/archive.tar >/dev/null || fail "the bundle does not verify"
+tar tf op/archive.tar >members.txt
+for m in pv.pdf seal.json members.json counts.json software/sealed/kiosk-image software/sealed/isoloir-urn \
+	software/sealed/isoloir-registry; do
+	grep -qx "$m" members.txt || fail "the bundle lacks $m: $(cat members.txt)"
+done
+[ "$(grep -c '^tests/test-.*\.bel$' members.txt)" = 6 ] || fail "the test election's archives are not kept"
+! grep -q "key\|letters\|voters.csv\|isoloir-membre" members.txt || fail "a secret in the bundle: $(cat members.txt)"
 if "$I" operation destroy --quiet --dir op 2>err.txt; then fail "destroyed before its date"; fi
 later=$(date -u -d '+2 years +2 days' '+%Y-%m-%d %H:%M:%S')
 # the members bring their keys, but Yann Le Gall (m5) has left
