@@ -81,6 +81,7 @@ extern const struct cli_command cli_commands_keys[];
 extern const struct cli_command cli_commands_seal[];
 extern const struct cli_command cli_commands_control[];
 extern const struct cli_command cli_commands_test[];
+extern const struct cli_command cli_commands_incidents[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);

@@ -21,7 +21,7 @@ static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
 	cli_commands_journal, cli_commands_results, cli_commands_bundle, cli_commands_keys, cli_commands_seal,
-	cli_commands_control, cli_commands_test,
+	cli_commands_control, cli_commands_test, cli_commands_incidents,
 	cli_commands_pv,
 };
 

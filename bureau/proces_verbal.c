@@ -540,6 +540,22 @@ static bool say_incident(struct layout *L, const json_t *e)
 	return true;
 }
 
+static bool say_incidents_imported(struct layout *L, const json_t *e)
+{
+	json_int_t entries, incidents;
+	char a[48], b[48];
+	if (str(e, "source") == NULL || !figure(e, "entries", &entries) ||
+	    !figure(e, "incidents", &incidents))
+		return false;
+	put(L,
+	    T(L, "Journal du poste %s repris" NNBSP ": %s %s, chaîne intacte, %s %s d’incidents "
+		 "ci-dessus.",
+	      "Journal of kiosk %s taken: %s %s, chain intact, %s %s of incidents above."),
+	    str(e, "source"), num(L, entries, a), pl(L, entries, "entrée", "entrées", "entry", "entries"),
+	    num(L, incidents, b), pl(L, incidents, "sorte", "sortes", "kind", "kinds"));
+	return true;
+}
+
 static bool say_tally(struct layout *L, const json_t *e)
 {
 	const json_t *holders = json_object_get(e, "holders");
@@ -730,6 +746,7 @@ static void say_entry(struct layout *L, const json_t *e)
 		{"test-election", say_test_election},
 		{"control", say_control},
 		{"incident", say_incident},
+		{"incidents-imported", say_incidents_imported},
 		{"tally", say_tally},
 		{"results", say_results},
 		{"observation", say_observation},

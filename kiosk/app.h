@@ -16,7 +16,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "journal.h"
+#include "kiosk_journal.h"
 #include "screens.h"
 #include "shell.h"
 #include "speech.h"

@@ -1,5 +1,5 @@
-/* The kiosk's journal (see journal.h). */
-#include "journal.h"
+/* The kiosk's journal (see kiosk_journal.h). */
+#include "kiosk_journal.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -151,6 +151,13 @@ enum iso_err kiosk_journal_verify(const char *path, int64_t *ret_entries, int64_
 {
 	*ret_bad_line = 0;
 	return walk(path, ret_entries, ret_bad_line, NULL, NULL, NULL);
+}
+
+enum iso_err kiosk_journal_walk(const char *path, void (*fn)(void *arg, json_t *entry), void *arg,
+				int64_t *ret_entries, int64_t *ret_bad_line, char head[65])
+{
+	*ret_bad_line = 0;
+	return walk(path, ret_entries, ret_bad_line, head, fn, arg);
 }
 
 static void nist_event(void *arg, json_t *o)

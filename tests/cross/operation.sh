@@ -26,6 +26,8 @@
 #     as they were; a wrong passphrase is asked again; with the président
 #     and two délégués every poll is counted, the results are the votes
 #     cast, and belenios-tool verifies every archive;
+#   - a kiosk's journal: its incidents journaled for the minutes, the same
+#     journal twice and a broken one refused;
 #   - the results (émargements = ballots), the attendance, the minutes
 #     (rendered, every page numbered, the results in them), the archive
 #     bundle verified alone, its destruction two years later with the
@@ -260,6 +262,32 @@ for i in $(seq 31 40); do vote "$i" || fail "agent.$i could not vote: $(tail -3 
 "$I" operation fetch --quiet --dir op
 [ "$("$I" operation journal --quiet --dir op | awk '$3 == "control"' | wc -l)" = 4 ] || fail "the controls are not journaled"
 echo "I: opened (seal and empty urns checked), 40 voters, a suspension, stopped; counts and archives fetched"
+
+# ---- a kiosk's incidents, for the minutes (R-BUR-06, R-D11-INTERV) ----
+/usr/bin/python3 - kiosk-journal.jsonl <<'PY'
+import hashlib, sys
+events = [(1, "kiosk-start", "na"), (4, "session-start", "na"), (10, "network-failure", "failure"),
+          (11, "failover", "success"), (10, "network-failure", "failure"), (13, "usb-alert", "na"),
+          (14, "usb-cleared", "na"), (5, "session-end", "na"), (2, "kiosk-stop", "na")]
+prev = "0" * 64
+with open(sys.argv[1], "w") as f:
+    for n, (i, name, outcome) in enumerate(events, 1):
+        body = ('{"seq":%d,"id":%d,"event":"%s","time":"2026-12-04T07:%02d:00Z","outcome":"%s",'
+                '"source":"kiosk-042","prev":"%s"' % (n, i, name, 10 + n, outcome, prev))
+        h = hashlib.sha256((prev + "\n" + body).encode()).hexdigest()
+        f.write(body + ',"hash":"%s"}\n' % h)
+        prev = h
+PY
+"$I" operation incidents --quiet --dir op --file kiosk-journal.jsonl || fail "the kiosk's journal refused"
+[ "$("$I" operation journal --quiet --dir op | awk '$3 == "incident"' | wc -l)" = 6 ] ||
+	fail "not six kinds of incidents: $("$I" operation journal --quiet --dir op | tail -8)"
+grep -qF '"kind":"network-failure","text":"un serveur n\u2019a pas r\u00E9pondu dans le d\u00E9lai \u2014 2 fois, du vendredi 4' op/journal.jsonl ||
+	fail "the network failures: $(grep network-failure op/journal.jsonl)"
+if "$I" operation incidents --dir op --file kiosk-journal.jsonl 2>err.txt; then fail "the same journal taken twice"; fi
+sed 's/"usb-alert"/"usb-cleared"/; s/"id":13/"id":14/' kiosk-journal.jsonl >kiosk-broken.jsonl
+if "$I" operation incidents --dir op --file kiosk-broken.jsonl 2>err.txt; then fail "a broken kiosk journal taken"; fi
+grep -q "rompu à la ligne 6" err.txt || fail "the broken journal: $(cat err.txt)"
+echo "I: a kiosk's incidents in the operation's journal; the same journal twice and a broken one refused"
 
 # ---- the count ----
 before=$(sha256sum op/*/*.bel)

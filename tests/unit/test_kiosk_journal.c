@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "../unit/check.h"
-#include "journal.h"
+#include "kiosk_journal.h"
 
 static char *read_all(const char *path)
 {

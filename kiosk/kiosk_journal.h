@@ -7,6 +7,7 @@
 #ifndef ISOLOIR_KIOSK_JOURNAL_H
 #define ISOLOIR_KIOSK_JOURNAL_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -27,6 +28,11 @@ enum iso_err kiosk_journal_add(struct kiosk_journal *j, enum kiosk_event ev,
 /* Check a journal's chain: the number of entries, or ISO_E_JOURNAL_BROKEN
  * with the first bad line. */
 enum iso_err kiosk_journal_verify(const char *path, int64_t *ret_entries, int64_t *ret_bad_line);
+/* The same, fn (may be NULL) seeing each entry's JSON object as its chain
+ * holds (the entries before a bad line are seen); head (may be NULL): the
+ * last entry's hash. The bureau takes a kiosk's incidents with it. */
+enum iso_err kiosk_journal_walk(const char *path, void (*fn)(void *arg, json_t *entry), void *arg,
+				int64_t *ret_entries, int64_t *ret_bad_line, char head[65]);
 /* The journal in the NIST SP 1500-101 election event log JSON form
  * (ElectionEventLog → Device → Event, with Sequence, TimeStamp,
  * Disposition, Id, Description), malloc'd. The chain is verified first. */
