@@ -127,6 +127,13 @@ int cli_verify_dir(const struct cli *c, struct iso_verified **ret);
  * exit status (the error said). */
 int cli_journal(const struct cli *c, const char *event, json_t *fields);
 
+/* The components file of operation seal and operation test (cmd_seal.c):
+ * "NAME /ABSOLUTE/PATH" lines (# comments, blank lines), kiosk-image,
+ * isoloir-urn and isoloir-registry among them; fn sees each (text is cut
+ * up). A refusal is said; fn's status stops the walk. */
+int cli_components(const struct cli *c, char *text,
+		   int (*fn)(void *arg, const char *name, const char *path), void *arg);
+
 /* Check OP/seal.json now (cmd_seal.c): every item hashed again, the
  * signatures and their signers; the check journaled. CLI_OK when it holds. */
 int cli_seal_check(const struct cli *c);

@@ -410,27 +410,22 @@ static void appeal_scan(void *arg, const json_t *e)
 
 static int cmd_appeal(struct cli *c)
 {
-	char *jpath = cli_path(c, "journal.jsonl");
 	json_t *o = read_json(c->file);
 	const char *text = iso_json_text(o, "text", 8192, true);
 	json_t *closed = json_object_get(o, "closed");
 	int r = CLI_REFUSED;
-	if (jpath == NULL || text == NULL || (closed != NULL && !json_is_boolean(closed))) {
+	if (text == NULL || (closed != NULL && !json_is_boolean(closed))) {
 		fprintf(stderr, "E: %s : %s\n", c->file,
 			TR(c, "{\"text\":\"…\", \"closed\":false|true} attendu",
 			   "{\"text\":\"…\", \"closed\":false|true} expected"));
-	} else if (ledger_append(jpath, "appeal",
-				 json_pack("{s:s, s:b}", "text", text, "closed", json_is_true(closed)),
-				 (int64_t)time(NULL)) != ISO_OK) {
-		r = cli_error(c, jpath, ISO_E_IO, NULL);
-	} else {
+	} else if ((r = cli_journal(c, "appeal", json_pack("{s:s, s:b}", "text", text, "closed",
+							      json_is_true(closed)))) == CLI_OK) {
 		cli_info(c, "%s", json_is_true(closed) ? TR(c, "fin du recours enregistrée", "end of the appeal recorded")
 						       : TR(c, "recours enregistré : rien ne sera détruit tant qu’il dure",
 							    "appeal recorded: nothing is destroyed while it lasts"));
 		r = CLI_OK;
 	}
 	json_decref(o);
-	free(jpath);
 	return r;
 }
 

@@ -90,10 +90,8 @@ static int cmd_observe(struct cli *c)
 		json_object_set_new(fields, "poll", json_string(poll));
 	if (fields != NULL)
 		json_object_set_new(fields, "text", json_string(body));
-	if ((err = ledger_append(jpath, "observation", fields, (int64_t)time(NULL))) != ISO_OK) {
-		r = cli_error(c, jpath, err, NULL);
+	if ((r = cli_journal(c, "observation", fields)) != CLI_OK)
 		goto out;
-	}
 	cli_info(c, TR(c, "observation de %s ajoutée au journal de l’opération (%s)",
 		       "observation by %s added to the operation's journal (%s)"),
 		 author, jpath);

@@ -53,17 +53,12 @@ static int cmd_attendance(struct cli *c)
 {
 	static const char *const keys[] = {"meeting", "present", NULL};
 	json_t *op = operation_read(c), *doc = NULL, *present, *n, *sorted = NULL;
-	char *jpath = cli_path(c, "journal.jsonl");
 	const char *meeting;
 	size_t members, i;
 	bool seen[64 + 1] = {false};
-	enum iso_err err;
 	int r = CLI_REFUSED;
-	if (op == NULL || jpath == NULL) {
-		if (jpath == NULL)
-			r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
+	if (op == NULL)
 		goto out;
-	}
 	members = json_array_size(json_object_get(op, "bureau"));
 	if (members == 0 || members > 64) {
 		fprintf(stderr, "E: operation.json : %s\n",
@@ -137,12 +132,9 @@ static int cmd_attendance(struct cli *c)
 	for (size_t k = 1; k <= members; k++)
 		if (seen[k])
 			json_array_append_new(sorted, json_integer((json_int_t)k));
-	if ((err = ledger_append(jpath, "attendance",
-				 json_pack("{s:s, s:O}", "meeting", meeting, "present", sorted),
-				 (int64_t)time(NULL))) != ISO_OK) {
-		r = cli_error(c, jpath, err, NULL);
+	if ((r = cli_journal(c, "attendance",
+			     json_pack("{s:s, s:O}", "meeting", meeting, "present", sorted))) != CLI_OK)
 		goto out;
-	}
 	cli_info(c, TR(c, "réunion « %s » : %zu membres présents, quorum atteint, consigné au journal",
 		       "meeting \"%s\": %zu members present, quorum met, recorded in the journal"),
 		 meeting, json_array_size(sorted));
@@ -151,7 +143,6 @@ out:
 	json_decref(sorted);
 	json_decref(doc);
 	json_decref(op);
-	free(jpath);
 	return r;
 }
 
@@ -274,10 +265,8 @@ static int cmd_pv(struct cli *c)
 		/* pages: cairo's page tree says it; left out if it cannot be read */
 		if (fields != NULL && pages > 0)
 			json_object_set_new(fields, "pages", json_integer(pages));
-		if ((err = ledger_append(jpath, "pv", fields, (int64_t)time(NULL))) != ISO_OK) {
-			r = cli_error(c, jpath, err, NULL);
+		if ((r = cli_journal(c, "pv", fields)) != CLI_OK)
 			goto out;
-		}
 	}
 	cli_info(c, TR(c, "procès-verbal → %s (%d pages, %zu entrées du journal) ; SHA-256 %s",
 		       "minutes → %s (%d pages, %zu journal entries); SHA-256 %s"),

@@ -22,7 +22,6 @@
 #include "decryption.h"
 #include "electiondir.h"
 #include "jsondoc.h"
-#include "ledger.h"
 #include "seats.h"
 
 #define TR(c, fr, en) ((c)->lang == ISO_LANG_EN ? (en) : (fr))
@@ -197,13 +196,12 @@ out:
 
 static int cmd_results(struct cli *c)
 {
-	char *opath = cli_path(c, "operation.json"), *rpath = cli_path(c, "results.json"),
-	     *jpath = cli_path(c, "journal.jsonl"), *text = NULL;
+	char *opath = cli_path(c, "operation.json"), *rpath = cli_path(c, "results.json"), *text = NULL;
 	json_t *op = NULL, *counts = NULL, *polls = json_array(), *doc = NULL, *p;
 	size_t i;
 	enum iso_err err;
 	int r = CLI_REFUSED;
-	if (opath == NULL || rpath == NULL || jpath == NULL || polls == NULL) {
+	if (opath == NULL || rpath == NULL || polls == NULL) {
 		r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
 		goto out;
 	}
@@ -222,12 +220,12 @@ static int cmd_results(struct cli *c)
 		r = cli_error(c, NULL, ISO_E_NOMEM, NULL);
 		goto out;
 	}
-	if ((err = iso_file_write_atomic(rpath, text, strlen(text), 0644)) != ISO_OK ||
-	    (err = ledger_append(jpath, "results", json_pack("{s:O}", "polls", polls),
-				 (int64_t)time(NULL))) != ISO_OK) {
+	if ((err = iso_file_write_atomic(rpath, text, strlen(text), 0644)) != ISO_OK) {
 		r = cli_error(c, rpath, err, NULL);
 		goto out;
 	}
+	if ((r = cli_journal(c, "results", json_pack("{s:O}", "polls", polls))) != CLI_OK)
+		goto out;
 	cli_info(c, TR(c, "résultats vérifiés → %s", "verified results → %s"), rpath);
 	r = CLI_OK;
 out:
@@ -238,7 +236,6 @@ out:
 	json_decref(counts);
 	free(opath);
 	free(rpath);
-	free(jpath);
 	return r;
 }
 

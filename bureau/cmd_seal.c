@@ -82,6 +82,51 @@ static int add_item(const struct cli *c, const char *dir, json_t *items, const c
 	return CLI_OK;
 }
 
+int cli_components(const struct cli *c, char *text,
+		   int (*fn)(void *arg, const char *name, const char *path), void *arg)
+{
+	bool seen[3] = {false, false, false};
+	int r;
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp;
+		line[strcspn(line, "\r")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if ((sp = strchr(line, ' ')) == NULL || sp[1] != '/') {
+			fprintf(stderr, "E: %s : « %s » — %s\n", c->file, line,
+				TR(c, "une ligne « NOM /CHEMIN/ABSOLU » attendue",
+				   "a line \"NAME /ABSOLUTE/PATH\" expected"));
+			return CLI_REFUSED;
+		}
+		*sp = '\0';
+		for (size_t k = 0; required_components[k] != NULL; k++)
+			seen[k] = seen[k] || strcmp(line, required_components[k]) == 0;
+		if ((r = fn(arg, line, sp + 1)) != CLI_OK)
+			return r;
+	}
+	for (size_t k = 0; required_components[k] != NULL; k++)
+		if (!seen[k]) {
+			fprintf(stderr, "E: %s : %s « %s » (R-SEAL-02)\n", c->file,
+				TR(c, "il manque le composant", "the component is missing:"),
+				required_components[k]);
+			return CLI_REFUSED;
+		}
+	return CLI_OK;
+}
+
+struct items_arg {
+	const struct cli *c;
+	const char *dir;
+	json_t *items;
+};
+
+static int component_item(void *arg, const char *name, const char *path)
+{
+	struct items_arg *a = arg;
+	return add_item(a->c, a->dir, a->items, name, path);
+}
+
 /* the manifest's items: the operation's files, then the programs */
 static int manifest_items(const struct cli *c, const char *dir, const json_t *op,
 			  const char *components, json_t *items)
@@ -92,7 +137,6 @@ static int manifest_items(const struct cli *c, const char *dir, const json_t *op
 	char rel[256], name[256], self[PATH_MAX];
 	int r;
 	ssize_t n;
-	bool seen[3] = {false, false, false};
 	if ((r = add_item(c, dir, items, "operation.json", "operation.json")) != CLI_OK ||
 	    (r = add_item(c, dir, items, "members.json", "members.json")) != CLI_OK ||
 	    (r = add_item(c, dir, items, "registry-voters.json", "registry-voters.json")) != CLI_OK)
@@ -116,32 +160,8 @@ static int manifest_items(const struct cli *c, const char *dir, const json_t *op
 	self[n] = '\0';
 	if ((r = add_item(c, dir, items, "isoloir-bureau", self)) != CLI_OK)
 		return r;
-	for (char *save = NULL, *line = strtok_r((char *)components, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *sp;
-		line[strcspn(line, "\r")] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		if ((sp = strchr(line, ' ')) == NULL || sp[1] != '/') {
-			fprintf(stderr, "E: %s : « %s » — %s\n", c->file, line,
-				TR(c, "une ligne « NOM /CHEMIN/ABSOLU » attendue",
-				   "a line \"NAME /ABSOLUTE/PATH\" expected"));
-			return CLI_REFUSED;
-		}
-		*sp = '\0';
-		for (size_t k = 0; required_components[k] != NULL; k++)
-			seen[k] = seen[k] || strcmp(line, required_components[k]) == 0;
-		if ((r = add_item(c, dir, items, line, sp + 1)) != CLI_OK)
-			return r;
-	}
-	for (size_t k = 0; required_components[k] != NULL; k++)
-		if (!seen[k]) {
-			fprintf(stderr, "E: %s : %s « %s » (R-SEAL-02)\n", c->file,
-				TR(c, "il manque le composant", "the component is missing:"),
-				required_components[k]);
-			return CLI_REFUSED;
-		}
-	return CLI_OK;
+	struct items_arg a = {c, dir, items};
+	return cli_components(c, (char *)components, component_item, &a);
 }
 
 /* Unlock the président's key, then délégués' keys until `need` holders

@@ -77,7 +77,7 @@ static enum iso_err write_text(const char *path, const char *text, int mode)
 }
 
 /* this program again, for one of its own commands */
-static int run_self(const struct test *t, char *const argv[])
+static int run_self(char *const argv[])
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -90,7 +90,6 @@ static int run_self(const struct test *t, char *const argv[])
 		return -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	(void)t;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -138,26 +137,14 @@ static bool ready_ports(const char *path, int wait_s, int *kiosk, int *bureau)
 	return false;
 }
 
-static int components(const struct cli *c, struct test *t, char *text)
+/* the programs to try, from the components file */
+static int component(void *arg, const char *name, const char *path)
 {
-	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' ');
-		line[strcspn(line, "\r")] = '\0';
-		if (sp == NULL)
-			continue;
-		*sp = '\0';
-		if (strcmp(line, "isoloir-urn") == 0)
-			t->urn_bin = sp + 1;
-		else if (strcmp(line, "isoloir-registry") == 0)
-			t->registry_bin = sp + 1;
-	}
-	if (t->urn_bin == NULL || t->registry_bin == NULL) {
-		fprintf(stderr, "E: %s : %s\n", c->file,
-			TR(c, "isoloir-urn et isoloir-registry attendus (« NOM /CHEMIN »)",
-			   "isoloir-urn and isoloir-registry expected (\"NAME /PATH\")"));
-		return CLI_REFUSED;
-	}
+	struct test *t = arg;
+	if (strcmp(name, "isoloir-urn") == 0)
+		t->urn_bin = path;
+	else if (strcmp(name, "isoloir-registry") == 0)
+		t->registry_bin = path;
 	return CLI_OK;
 }
 
@@ -451,7 +438,7 @@ static int cmd_test(struct cli *c)
 		r = cli_error(c, c->file, err, NULL);
 		goto out;
 	}
-	if ((r = components(c, &t, comp)) != CLI_OK)
+	if ((r = cli_components(c, comp, component, &t)) != CLI_OK)
 		goto out;
 	{
 		time_t now = time(NULL);
@@ -527,13 +514,13 @@ static int cmd_test(struct cli *c)
 		}
 		char *cred[] = {"isoloir-bureau", "operation", "credentials", "--quiet", "--file", path,
 				"--dir", t.dir, "--argon2", "1,8192,1", NULL};
-		if (run_self(&t, cred) != 0) {
+		if (run_self(cred) != 0) {
 			r = cli_error(c, TR(c, "justificatifs d’essai", "test credentials"), ISO_E_IO, NULL);
 			goto out;
 		}
 		for (size_t i = 0; i < t.np; i++) {
 			char *init[] = {"isoloir-bureau", "archive", "init", "--quiet", "--dir", t.p[i].dir, NULL};
-			if (run_self(&t, init) != 0) {
+			if (run_self(init) != 0) {
 				r = cli_error(c, t.p[i].code, ISO_E_IO, NULL);
 				goto out;
 			}
