@@ -17,6 +17,8 @@
 # Usage: tests/demo-servers.sh BINDIR [workdir]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=server/serve.sh
+. "$HERE/server/serve.sh"
 BIN=$(cd "$1" && pwd)
 I=$BIN/isoloir-bureau
 w=${2:-$(mktemp -d /tmp/isoloir-demo-servers.XXXXXX)}
@@ -124,52 +126,9 @@ TPL
 done
 
 step "5. Démarrage du fichier des électeurs et des trois urnes (localhost, TLS 1.3 mutuel)"
-now=$(date +%s)
-polls_json=
-for p in A B C; do
-	polls_json="$polls_json${polls_json:+,}{\"uuid\":\"${!p}\",\"name\":\"${NAME[$p]}\",\"urn_key\":\"pki/${KEY[$p]}.pub\"}"
-done
-echo "{\"version\":1,\"polls\":[$polls_json]}" >registry-polls.json
-common="tls_cert = $w/pki/server.pem
-tls_key = $w/pki/server.key
-kiosk_listen = 127.0.0.1:0
-kiosk_ca = $w/pki/kiosk-ca.pem
-bureau_listen = 127.0.0.1:0
-bureau_ca = $w/pki/bureau-ca.pem"
-cat >registry.conf <<CONF
-voters = $w/op/registry-voters.json
-polls = $w/registry-polls.json
-database = $w/registry/registry.sqlite
-ticket_key = $w/pki/registry.key
-opening = $((now - 60))
-closing = $((now + 3600))
-ready_file = $w/registry/ready.json
-$common
-CONF
-mkdir -p registry
-"$BIN/isoloir-registry" --config registry.conf 2>registry/log &
-pids+=($!)
-for p in A B C; do
-	u=${!p}
-	mkdir -p "urn-$p/public"
-	cat >"urn-$p/urn.conf" <<CONF
-setup_archive = $w/op/$u/$u.bel
-database = $w/urn-$p/urn.sqlite
-publish_dir = $w/urn-$p/public
-receipt_key = $w/pki/${KEY[$p]}.key
-ticket_key = $w/pki/registry.pub
-closing = $((now + 3600))
-public_listen = 127.0.0.1:0
-ready_file = $w/urn-$p/ready.json
-$common
-CONF
-	"$BIN/isoloir-urn" --config "urn-$p/urn.conf" 2>"urn-$p/log" &
-	pids+=($!)
-done
-for f in registry/ready.json urn-A/ready.json urn-B/ready.json urn-C/ready.json; do
-	for _ in $(seq 200); do [ -s "$f" ] && break; sleep 0.05; done
-	[ -s "$f" ] || { echo "E: $f never came" >&2; cat registry/log urn-*/log >&2; exit 1; }
-done
+serve_args=()
+for p in A B C; do serve_args+=("${!p}" "${NAME[$p]}" "urn-$p" "${KEY[$p]}"); done
+serve_polls "$BIN" "$w" "$w/op/registry-voters.json" "${serve_args[@]}" || exit 1
 RK=$(port registry/ready.json kiosk) RB=$(port registry/ready.json bureau)
 declare -A UK UB UP
 for p in A B C; do

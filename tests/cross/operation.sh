@@ -36,6 +36,8 @@
 set -euo pipefail
 I=$1 D=$(cd "$2/operation" && pwd) W=$3 BIN=$(cd "$4" && pwd)
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../server/serve.sh
+. "$HERE/server/serve.sh"
 rm -rf "$W" && mkdir -p "$W/keys" && cd "$W" && W=$(pwd)
 fail() { echo "E: $*" >&2; exit 1; }
 members() { # the members at the computer: umockdev, their keys, their passphrases
@@ -151,55 +153,9 @@ echo "I: sealed by the président and a délégué; a modified program and a sin
 "$HERE/server/pki.sh" pki
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
-now=$(date +%s)
-keys=(urn urn-b urn-c)
-polls_json= k=0
-for u in $polls; do
-	polls_json="$polls_json${polls_json:+,}{\"uuid\":\"$u\",\"name\":\"poll $k\",\"urn_key\":\"$W/pki/${keys[$k]}.pub\"}"
-	k=$((k + 1))
-done
-echo "{\"version\":1,\"polls\":[$polls_json]}" >registry-polls.json
-common="tls_cert = $W/pki/server.pem
-tls_key = $W/pki/server.key
-kiosk_listen = 127.0.0.1:0
-kiosk_ca = $W/pki/kiosk-ca.pem
-bureau_listen = 127.0.0.1:0
-bureau_ca = $W/pki/bureau-ca.pem"
-mkdir -p registry
-cat >registry/registry.conf <<CONF
-voters = $W/op/registry-voters.json
-polls = $W/registry-polls.json
-database = $W/registry/registry.sqlite
-ticket_key = $W/pki/registry.key
-opening = $((now - 60))
-closing = $((now + 3600))
-ready_file = $W/registry/ready.json
-$common
-CONF
-"$BIN/isoloir-registry" --config registry/registry.conf 2>registry/log &
-pids+=($!)
-k=0
-for u in $polls; do
-	mkdir -p "urn-$k/public"
-	cat >"urn-$k/urn.conf" <<CONF
-setup_archive = $W/op/$u/$u.bel
-database = $W/urn-$k/urn.sqlite
-publish_dir = $W/urn-$k/public
-receipt_key = $W/pki/${keys[$k]}.key
-ticket_key = $W/pki/registry.pub
-closing = $((now + 3600))
-public_listen = 127.0.0.1:0
-ready_file = $W/urn-$k/ready.json
-$common
-CONF
-	"$BIN/isoloir-urn" --config "urn-$k/urn.conf" 2>"urn-$k/log" &
-	pids+=($!)
-	k=$((k + 1))
-done
-for f in registry/ready.json urn-0/ready.json urn-1/ready.json urn-2/ready.json; do
-	for _ in $(seq 300); do [ -s "$f" ] && break; sleep 0.05; done
-	[ -s "$f" ] || fail "$f never came: $(cat registry/log urn-*/log)"
-done
+keys=(urn urn-b urn-c) serve_args=() k=0
+for u in $polls; do serve_args+=("$u" "poll $k" "urn-$k" "${keys[$k]}") && k=$((k + 1)); done
+serve_polls "$BIN" "$W" "$W/op/registry-voters.json" "${serve_args[@]}" || fail "the servers did not start"
 port() { sed "s/.*\"$2\":\([0-9]*\).*/\1/" "$1"; }
 RK=$(port registry/ready.json kiosk)
 UK=("$(port urn-0/ready.json kiosk)" "$(port urn-1/ready.json kiosk)" "$(port urn-2/ready.json kiosk)")
