@@ -5,6 +5,7 @@
  * of the exponent's value. */
 #include "group.h"
 #include "gtables.h"
+#include "mont52.h"
 
 #include <openssl/crypto.h>
 #include <pthread.h>
@@ -69,6 +70,9 @@ static void group_slot_init(struct group_slot *s)
 		goto out;
 	grp->qbits = BN_num_bits(grp->q);
 	grp->pbytes = BN_num_bytes(grp->p);
+	/* without IFMA (or on no memory) OpenSSL's products serve alone */
+	if (iso_m52_new(grp->p, grp->mont, &grp->m52, ctx) != ISO_OK)
+		grp->m52 = NULL;
 	s->ok = true;
 out:
 	BN_CTX_free(ctx);
@@ -471,6 +475,8 @@ enum iso_err iso_group_gexp_ct(const struct iso_group *grp, BIGNUM *r, const BIG
 
 /* ---- variable-base comb ---- */
 
+#define T52(vb, m) ((vb)->t52 + (size_t)(m) * ISO_M52_LIMBS)
+
 enum iso_err iso_varbase_init(struct iso_varbase *vb, const struct iso_group *grp)
 {
 	memset(vb, 0, sizeof *vb);
@@ -479,6 +485,15 @@ enum iso_err iso_varbase_init(struct iso_varbase *vb, const struct iso_group *gr
 	vb->x = BN_new();
 	if (vb->x == NULL)
 		return ISO_E_NOMEM;
+	if (grp->m52 != NULL) {
+		vb->t52 = aligned_alloc(64, (size_t)(1 << ISO_COMB_ROWS) * ISO_M52_LIMBS *
+						    sizeof(uint64_t));
+		if (vb->t52 == NULL) {
+			iso_varbase_free(vb);
+			return ISO_E_NOMEM;
+		}
+		return ISO_OK;
+	}
 	for (int m = 1; m < (1 << ISO_COMB_ROWS); m++) {
 		vb->t[m] = BN_new();
 		if (vb->t[m] == NULL) {
@@ -494,15 +509,42 @@ void iso_varbase_free(struct iso_varbase *vb)
 	for (int m = 1; m < (1 << ISO_COMB_ROWS); m++)
 		BN_free(vb->t[m]);
 	BN_free(vb->x);
+	free(vb->t52);
 	memset(vb, 0, sizeof *vb);
+}
+
+static void m52_mul(const struct iso_group *grp, uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+	opcount.mont_mul++;
+	iso_m52_mul(grp->m52, r, a, b);
 }
 
 enum iso_err iso_varbase_set(struct iso_varbase *vb, const BIGNUM *x, BN_CTX *ctx)
 {
 	const struct iso_group *grp = vb->grp;
+	const int rows = 1 << ISO_COMB_ROWS;
 	opcount.comb_setup++;
-	if (iso_mont_to(grp, vb->x, x, ctx) != ISO_OK || !BN_copy(vb->t[1], vb->x))
+	if (iso_mont_to(grp, vb->x, x, ctx) != ISO_OK)
 		return ISO_E_CRYPTO_LIB;
+	if (vb->t52 != NULL) {
+		enum iso_err err = iso_m52_from_bn(grp->m52, T52(vb, 1), x);
+		if (err != ISO_OK)
+			return err;
+		for (int row = 1; row < ISO_COMB_ROWS; row++) {
+			uint64_t *dst = T52(vb, 1 << row);
+			m52_mul(grp, dst, T52(vb, 1 << (row - 1)), T52(vb, 1 << (row - 1)));
+			for (int k = 1; k < vb->L; k++)
+				m52_mul(grp, dst, dst, dst);
+		}
+		for (int m = 3; m < rows; m++) {
+			int low = m & -m;
+			if (m != low)
+				m52_mul(grp, T52(vb, m), T52(vb, m - low), T52(vb, low));
+		}
+		return ISO_OK;
+	}
+	if (!BN_copy(vb->t[1], vb->x))
+		return ISO_E_NOMEM;
 	/* rows: t[1 << i] = x^(2^(i L)) */
 	for (int row = 1; row < ISO_COMB_ROWS; row++) {
 		BIGNUM *dst = vb->t[1 << row];
@@ -514,7 +556,7 @@ enum iso_err iso_varbase_set(struct iso_varbase *vb, const BIGNUM *x, BN_CTX *ct
 				return ISO_E_CRYPTO_LIB;
 	}
 	/* every other mask: its lowest row times the rest */
-	for (int m = 3; m < (1 << ISO_COMB_ROWS); m++) {
+	for (int m = 3; m < rows; m++) {
 		int low = m & -m;
 		if (m == low)
 			continue;
@@ -522,6 +564,37 @@ enum iso_err iso_varbase_set(struct iso_varbase *vb, const BIGNUM *x, BN_CTX *ct
 			return ISO_E_CRYPTO_LIB;
 	}
 	return ISO_OK;
+}
+
+/* The comb's column of bit j: bit `row` of the mask is bit j + row L of e. */
+static unsigned comb_column(const struct iso_varbase *vb, const BIGNUM *e, int j)
+{
+	unsigned m = 0;
+	for (int row = 0; row < ISO_COMB_ROWS; row++)
+		m |= (unsigned)BN_is_bit_set(e, j + row * vb->L) << row;
+	return m;
+}
+
+static enum iso_err varbase_exp_m52(const struct iso_varbase *vb, BIGNUM *r_mont, const BIGNUM *e)
+{
+	const struct iso_group *grp = vb->grp;
+	uint64_t acc[ISO_M52_LIMBS] __attribute__((aligned(64)));
+	bool first = true;
+	for (int j = vb->L - 1; j >= 0; j--) {
+		unsigned m = comb_column(vb, e, j);
+		if (!first)
+			m52_mul(grp, acc, acc, acc);
+		if (m == 0)
+			continue;
+		if (first)
+			memcpy(acc, T52(vb, m), sizeof acc);
+		else
+			m52_mul(grp, acc, acc, T52(vb, m));
+		first = false;
+	}
+	if (first)
+		return BN_copy(r_mont, grp->mont_one) ? ISO_OK : ISO_E_NOMEM;
+	return iso_m52_to_mont(grp->m52, r_mont, acc);
 }
 
 enum iso_err iso_varbase_exp_mont(const struct iso_varbase *vb, BIGNUM *r_mont, const BIGNUM *e,
@@ -533,10 +606,10 @@ enum iso_err iso_varbase_exp_mont(const struct iso_varbase *vb, BIGNUM *r_mont, 
 	if (BN_is_negative(e) || BN_num_bits(e) > ISO_COMB_ROWS * L)
 		return ISO_E_INVALID_ARG;
 	opcount.comb_exp++;
+	if (vb->t52 != NULL)
+		return varbase_exp_m52(vb, r_mont, e);
 	for (int j = L - 1; j >= 0; j--) {
-		unsigned m = 0;
-		for (int row = 0; row < ISO_COMB_ROWS; row++)
-			m |= (unsigned)BN_is_bit_set(e, j + row * L) << row;
+		unsigned m = comb_column(vb, e, j);
 		if (!first && iso_mont_mul(grp, r_mont, r_mont, r_mont, ctx) != ISO_OK)
 			return ISO_E_CRYPTO_LIB;
 		if (m == 0)

@@ -15,6 +15,7 @@
 #include "error.h"
 
 struct iso_fixbase;
+struct iso_m52;
 
 struct iso_group {
 	const char *name; /* "BELENIOS-2048" or "RFC-3526-2048" */
@@ -22,6 +23,7 @@ struct iso_group {
 	BIGNUM *g_inv;     /* g^-1 mod p */
 	BN_MONT_CTX *mont; /* Montgomery context of p */
 	BIGNUM *mont_one;  /* 1 in Montgomery form (R mod p) */
+	struct iso_m52 *m52; /* IFMA products (mont52.h), NULL where the processor lacks them */
 	int qbits;         /* bit length of q */
 	int pbytes;        /* byte length of p */
 };
@@ -104,6 +106,7 @@ struct iso_varbase {
 	BIGNUM *t[1 << ISO_COMB_ROWS]; /* t[m] = product of the rows in mask m,
 					  Montgomery form; t[0] unused */
 	BIGNUM *x; /* the base, Montgomery form */
+	uint64_t *t52; /* with the group's m52: the same table in m52 form, 40 limbs an entry */
 };
 enum iso_err iso_varbase_init(struct iso_varbase *vb, const struct iso_group *grp);
 void iso_varbase_free(struct iso_varbase *vb);

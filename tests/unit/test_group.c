@@ -1,12 +1,120 @@
 /* Group arithmetic: both groups' parameters, membership (including elements
  * with a component of order 2 or 3, which (p-1)/q allows), and every fast
  * exponentiation path against OpenSSL's plain one; the table of g built with
- * the library against one built here. */
+ * the library against one built here; the IFMA products (mont52.h) against
+ * OpenSSL's, and the combs on them against the combs without them. */
 #include <openssl/rand.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "group.h"
+#include "mont52.h"
+
+/* The IFMA products, where this processor has them: products of numbers
+ * below 2p (what chained products carry) against OpenSSL's, the edges (0,
+ * 1, p - 1), a chain of 3 000 squarings, and both ways in and out. */
+static void check_m52(const struct iso_group *grp, BN_CTX *ctx)
+{
+	const struct iso_m52 *c = grp->m52;
+	BIGNUM *a = BN_new(), *b = BN_new(), *ar = BN_new(), *br = BN_new(), *want = BN_new(),
+	       *got = BN_new(), *e = BN_new();
+	uint64_t x[ISO_M52_LIMBS], y[ISO_M52_LIMBS], z[ISO_M52_LIMBS];
+
+	if (c == NULL) {
+		fprintf(stderr, "%s: no IFMA products on this processor: OpenSSL's only\n",
+			grp->name);
+		goto out;
+	}
+	for (int i = 0; i < 3000; i++) {
+		BN_rand_range(a, grp->p);
+		BN_rand_range(b, grp->p);
+		if (i == 0)
+			BN_zero(a);
+		if (i == 1)
+			BN_one(a);
+		if (i == 2 || i == 3) {
+			BN_sub(a, grp->p, BN_value_one());
+			BN_copy(b, a);
+		}
+		BN_to_montgomery(ar, a, grp->mont, ctx);
+		BN_to_montgomery(br, b, grp->mont, ctx);
+		BN_mod_mul_montgomery(want, ar, br, grp->mont, ctx);
+		CHECK_ERR(iso_m52_from_bn(c, x, a), ISO_OK);
+		CHECK_ERR(i % 2 ? iso_m52_from_mont(c, y, br) : iso_m52_from_bn(c, y, b), ISO_OK);
+		iso_m52_mul(c, z, x, y);
+		CHECK_ERR(iso_m52_to_mont(c, got, z), ISO_OK);
+		CHECK(BN_cmp(got, want) == 0);
+		/* a square and a product of results not reduced below p */
+		iso_m52_mul(c, x, z, z);
+		iso_m52_mul(c, x, x, z);
+		BN_mod_mul_montgomery(ar, want, want, grp->mont, ctx);
+		BN_mod_mul_montgomery(want, ar, want, grp->mont, ctx);
+		CHECK_ERR(iso_m52_to_mont(c, got, x), ISO_OK);
+		CHECK(BN_cmp(got, want) == 0);
+	}
+	/* x^(2^3000) by 3 000 squarings */
+	BN_rand_range(a, grp->p);
+	CHECK_ERR(iso_m52_from_bn(c, x, a), ISO_OK);
+	for (int i = 0; i < 3000; i++)
+		iso_m52_mul(c, x, x, x);
+	BN_zero(e);
+	BN_set_bit(e, 3000);
+	BN_mod_exp(want, a, e, grp->p, ctx);
+	BN_to_montgomery(want, want, grp->mont, ctx);
+	CHECK_ERR(iso_m52_to_mont(c, got, x), ISO_OK);
+	CHECK(BN_cmp(got, want) == 0);
+	/* out of range */
+	CHECK_ERR(iso_m52_from_bn(c, x, e), ISO_E_INVALID_ARG);
+	BN_set_negative(a, 1);
+	CHECK_ERR(iso_m52_from_bn(c, x, a), ISO_E_INVALID_ARG);
+out:
+	BN_free(a);
+	BN_free(b);
+	BN_free(ar);
+	BN_free(br);
+	BN_free(want);
+	BN_free(got);
+	BN_free(e);
+}
+
+/* A comb on the IFMA products and one on OpenSSL's give the same powers, of
+ * members and of non-members (an element of order 2 times g). */
+static void check_combs_agree(const struct iso_group *grp, BN_CTX *ctx)
+{
+	struct iso_group plain = *grp;
+	struct iso_varbase fast, slow;
+	BIGNUM *x = BN_new(), *e = BN_new(), *a = BN_new(), *b = BN_new();
+
+	plain.m52 = NULL;
+	CHECK_ERR(iso_varbase_init(&fast, grp), ISO_OK);
+	CHECK_ERR(iso_varbase_init(&slow, &plain), ISO_OK);
+	CHECK(slow.t52 == NULL);
+	for (int i = 0; i < 40; i++) {
+		BN_rand_range(e, grp->q);
+		iso_group_gexp(grp, x, e, ctx);
+		if (i % 4 == 1)
+			BN_sub(x, grp->p, x); /* -x: a component of order 2 */
+		CHECK_ERR(iso_varbase_set(&fast, x, ctx), ISO_OK);
+		CHECK_ERR(iso_varbase_set(&slow, x, ctx), ISO_OK);
+		CHECK(iso_varbase_in_subgroup(&fast, a, ctx) == (i % 4 != 1));
+		CHECK(iso_varbase_in_subgroup(&slow, a, ctx) == (i % 4 != 1));
+		for (int k = 0; k < 3; k++) {
+			BN_rand_range(e, grp->q);
+			if (k == 2)
+				BN_zero(e);
+			CHECK_ERR(iso_varbase_exp_mont(&fast, a, e, ctx), ISO_OK);
+			CHECK_ERR(iso_varbase_exp_mont(&slow, b, e, ctx), ISO_OK);
+			CHECK(BN_cmp(a, b) == 0);
+		}
+	}
+	iso_varbase_free(&fast);
+	iso_varbase_free(&slow);
+	BN_free(x);
+	BN_free(e);
+	BN_free(a);
+	BN_free(b);
+}
 
 static void check_group(const char *name)
 {
@@ -102,6 +210,8 @@ static void check_group(const char *name)
 		CHECK(BN_cmp(a, b) == 0);
 	}
 	iso_varbase_free(&vb);
+	check_m52(grp, ctx);
+	check_combs_agree(grp, ctx);
 	iso_fixbase_free(pub);
 	iso_fixbase_free(sec);
 	BN_free(x);
@@ -118,5 +228,9 @@ int main(void)
 	check_group("BELENIOS-2048");
 	check_group("RFC-3526-2048");
 	CHECK(iso_group_by_name("P-256") == NULL);
+	/* the way to OpenSSL's products alone, e.g. to compare them */
+	setenv("ISOLOIR_NO_IFMA", "1", 1);
+	CHECK(!iso_m52_supported());
+	unsetenv("ISOLOIR_NO_IFMA");
 	return check_status();
 }
