@@ -179,10 +179,19 @@ struct iso_fixbase {
 	int window, windows, entries; /* entries = 2^window per window */
 	bool secret;
 	BIGNUM **bn;      /* public: [windows * entries], entry 0 of each unused */
+	uint64_t *t52;    /* public with the group's m52: the same in m52 form, instead */
 	const uint64_t *limbs; /* secret: [windows * entries * nlimbs], entry 0 = 1 */
 	uint64_t *owned;       /* limbs when built here; NULL when embedded */
 	int nlimbs;
 };
+
+#define FB52(fb, k) ((fb)->t52 + (size_t)(k) * ISO_M52_LIMBS)
+
+static void m52_mul(const struct iso_group *grp, uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+	opcount.mont_mul++;
+	iso_m52_mul(grp->m52, r, a, b);
+}
 
 void iso_fixbase_free(struct iso_fixbase *fb)
 {
@@ -193,6 +202,7 @@ void iso_fixbase_free(struct iso_fixbase *fb)
 			BN_free(fb->bn[i]);
 		free(fb->bn);
 	}
+	free(fb->t52);
 	free(fb->owned);
 	free(fb);
 }
@@ -200,6 +210,8 @@ void iso_fixbase_free(struct iso_fixbase *fb)
 size_t iso_fixbase_bytes(const struct iso_fixbase *fb)
 {
 	size_t n = (size_t)fb->windows * (size_t)fb->entries;
+	if (fb->t52 != NULL)
+		return n * ISO_M52_LIMBS * sizeof(uint64_t);
 	return fb->secret ? n * (size_t)fb->nlimbs * 8 : n * ((size_t)fb->grp->pbytes + 24);
 }
 
@@ -233,6 +245,11 @@ enum iso_err iso_fixbase_new(const struct iso_group *grp, const BIGNUM *base, in
 		buf = malloc((size_t)fb->nlimbs * 8);
 		if (fb->owned == NULL || buf == NULL)
 			goto fail;
+	} else if (grp->m52 != NULL) {
+		fb->t52 = aligned_alloc(64, (size_t)fb->windows * (size_t)fb->entries *
+						    ISO_M52_LIMBS * sizeof(uint64_t));
+		if (fb->t52 == NULL)
+			goto fail;
 	} else {
 		fb->bn = calloc((size_t)fb->windows * (size_t)fb->entries, sizeof(BIGNUM *));
 		if (fb->bn == NULL)
@@ -253,6 +270,12 @@ enum iso_err iso_fixbase_new(const struct iso_group *grp, const BIGNUM *base, in
 					goto fail;
 				memcpy(fb->owned + ((size_t)i * fb->entries + d) * fb->nlimbs, buf,
 				       (size_t)fb->nlimbs * 8);
+			} else if (fb->t52 != NULL) {
+				err = iso_m52_from_mont(grp->m52,
+							FB52(fb, i * fb->entries + d), acc);
+				if (err != ISO_OK)
+					goto fail;
+				err = ISO_E_NOMEM;
 			} else if (d > 0) {
 				fb->bn[i * fb->entries + d] = BN_dup(acc);
 				if (fb->bn[i * fb->entries + d] == NULL)
@@ -387,6 +410,34 @@ out:
 	return err;
 }
 
+/* The digit of window i of a public exponent. */
+static unsigned window_digit(const BIGNUM *e, int w, int i)
+{
+	unsigned d = 0;
+	for (int k = w - 1; k >= 0; k--)
+		d = (d << 1) | (unsigned)BN_is_bit_set(e, i * w + k);
+	return d;
+}
+
+static enum iso_err fixbase_exp_m52(const struct iso_fixbase *fb, BIGNUM *r_mont, const BIGNUM *e)
+{
+	uint64_t acc[ISO_M52_LIMBS] __attribute__((aligned(64)));
+	bool first = true;
+	for (int i = 0; i < fb->windows; i++) {
+		unsigned d = window_digit(e, fb->window, i);
+		if (d == 0)
+			continue;
+		if (first)
+			memcpy(acc, FB52(fb, i * fb->entries + (int)d), sizeof acc);
+		else
+			m52_mul(fb->grp, acc, acc, FB52(fb, i * fb->entries + (int)d));
+		first = false;
+	}
+	if (first)
+		return BN_copy(r_mont, fb->grp->mont_one) ? ISO_OK : ISO_E_NOMEM;
+	return iso_m52_to_mont(fb->grp->m52, r_mont, acc);
+}
+
 static enum iso_err fixbase_exp_public(const struct iso_fixbase *fb, BIGNUM *r_mont,
 				       const BIGNUM *e, BN_CTX *ctx)
 {
@@ -394,10 +445,10 @@ static enum iso_err fixbase_exp_public(const struct iso_fixbase *fb, BIGNUM *r_m
 	int w = fb->window;
 	if (BN_num_bits(e) > fb->windows * w)
 		return ISO_E_INVALID_ARG;
+	if (fb->t52 != NULL)
+		return fixbase_exp_m52(fb, r_mont, e);
 	for (int i = 0; i < fb->windows; i++) {
-		unsigned d = 0;
-		for (int k = w - 1; k >= 0; k--)
-			d = (d << 1) | (unsigned)BN_is_bit_set(e, i * w + k);
+		unsigned d = window_digit(e, w, i);
 		if (d == 0)
 			continue;
 		const BIGNUM *entry = fb->bn[i * fb->entries + (int)d];
@@ -511,12 +562,6 @@ void iso_varbase_free(struct iso_varbase *vb)
 	BN_free(vb->x);
 	free(vb->t52);
 	memset(vb, 0, sizeof *vb);
-}
-
-static void m52_mul(const struct iso_group *grp, uint64_t *r, const uint64_t *a, const uint64_t *b)
-{
-	opcount.mont_mul++;
-	iso_m52_mul(grp->m52, r, a, b);
 }
 
 enum iso_err iso_varbase_set(struct iso_varbase *vb, const BIGNUM *x, BN_CTX *ctx)
