@@ -1,12 +1,16 @@
 /* bench_ops: the unit of the floor and of our fast paths, on this machine.
  * Prints the time of one plain 2048-bit exponentiation with a 256-bit
  * exponent (OpenSSL BN_mod_exp_mont: the issue's floor unit), of a
- * Montgomery product and squaring, of a fixed-base exponentiation (public and
- * constant-time tables) and of the comb (setup, each exponent). */
+ * Montgomery squaring (OpenSSL's, and on AVX-512 IFMA where the processor
+ * has it: crypto/mont52.h), of a fixed-base exponentiation (public and
+ * constant-time tables) and of the comb (setup, each exponent): the public
+ * tables and the comb run on the IFMA products when there are. */
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "group.h"
+#include "mont52.h"
 
 static double now(void)
 {
@@ -45,7 +49,14 @@ int main(void)
 	printf("one core, CPU time, best of 5 runs\n");
 	TIME("plain exponentiation (BN_mod_exp_mont)", 400, BN_mod_exp_mont(r, x, e, grp->p, ctx, grp->mont));
 	TIME("plain exponentiation, constant time", 400, iso_group_exp_ct(grp, r, x, e, ctx));
-	TIME("Montgomery product", 20000, iso_mont_mul(grp, r, a, a, ctx));
+	TIME("Montgomery squaring (OpenSSL)", 20000, iso_mont_mul(grp, r, a, a, ctx));
+	if (grp->m52 != NULL) {
+		uint64_t u[ISO_M52_LIMBS], v[ISO_M52_LIMBS];
+		iso_m52_from_bn(grp->m52, u, x);
+		TIME("Montgomery squaring (AVX-512 IFMA, mont52)", 20000, iso_m52_mul(grp->m52, v, u, u));
+	} else {
+		printf("no AVX-512 IFMA on this processor (or ISOLOIR_NO_IFMA): OpenSSL's products only\n");
+	}
 	TIME("fixed base, public table (window 8)", 2000, iso_fixbase_exp_mont(pub, r, e, ctx));
 	TIME("fixed base, constant-time table (window 6)", 2000, iso_fixbase_exp_mont(sec, r, e, ctx));
 	TIME("comb: precomputation of one base", 400, iso_varbase_set(&vb, x, ctx));
