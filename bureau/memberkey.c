@@ -19,27 +19,10 @@
 #define TAG_LEN 16
 #define KEY_LEN 32
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* lowercase hex of exactly 2*len digits */
 static enum iso_err hex_decode(const char *s, uint8_t *out, size_t len)
 {
-	if (strlen(s) != 2 * len)
-		return ISO_E_MEMBER_KEY;
-	for (size_t i = 0; i < len; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return ISO_E_MEMBER_KEY;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return ISO_OK;
+	return iso_hex_decode(s, out, len) ? ISO_OK : ISO_E_MEMBER_KEY;
 }
 
 static bool kdf_acceptable(const struct memberkey_kdf *k)

@@ -295,6 +295,21 @@ static const struct iso_err_text err_texts[ISO_ERR__COUNT] = {
 		       "USB key missing, unreadable or not formatted FAT"},
 	[ISO_E_SEAL] = {"seal", "le scellement ne correspond pas",
 			"the seal does not match"},
+	[ISO_E_TOKEN] = {"token",
+			 "jeton de maintenance illisible ou incomplet",
+			 "maintenance token unreadable or incomplete"},
+	[ISO_E_TOKEN_NOT_YET] = {"token-not-yet",
+				 "jeton de maintenance pas encore valable",
+				 "maintenance token not valid yet"},
+	[ISO_E_TOKEN_EXPIRED] = {"token-expired", "jeton de maintenance expiré",
+				 "maintenance token expired"},
+	[ISO_E_TOKEN_OTHER_KIOSK] = {"token-other-kiosk",
+				     "jeton de maintenance pour d’autres postes",
+				     "maintenance token for other posts"},
+	[ISO_E_TOKEN_OTHER_OPERATION] = {"token-other-operation",
+					 "jeton de maintenance d’une autre opération",
+					 "maintenance token of another operation"},
+	[ISO_E_WRONG_PIN] = {"wrong-pin", "code PIN erroné", "wrong PIN"},
 };
 
 static const struct iso_err_text *err_text(enum iso_err err)

@@ -24,6 +24,24 @@ void iso_hex_encode(const uint8_t *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool iso_hex_decode(const char *s, uint8_t *out, size_t len)
+{
+	if (strlen(s) != 2 * len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
 void iso_sha256_hex(const void *data, size_t len, char out[65])
 {
 	uint8_t d[32];

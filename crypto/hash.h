@@ -20,6 +20,8 @@ void iso_sha256(const void *data, size_t len, uint8_t out[32]);
 /* lowercase hex, 64 chars + NUL */
 void iso_sha256_hex(const void *data, size_t len, char out[65]);
 void iso_hex_encode(const uint8_t *in, size_t len, char *out);
+/* out (len bytes) from exactly 2 len lowercase hex digits; false otherwise. */
+bool iso_hex_decode(const char *s, uint8_t *out, size_t len);
 /* Base64Compact: standard alphabet, no padding, 43 chars + NUL */
 void iso_b64_digest(const uint8_t digest[32], char out[ISO_B64_HASH_LEN + 1]);
 void iso_sha256_b64(const void *data, size_t len, char out[ISO_B64_HASH_LEN + 1]);
