@@ -169,17 +169,12 @@ enum iso_err iso_m52_new(const BIGNUM *p, BN_MONT_CTX *mont, struct iso_m52 **re
 		inv *= 2 - c->m[0] * inv;
 	c->k0 = (0 - inv) & MASK52;
 	err = ISO_E_CRYPTO_LIB;
-	/* R'^2 mod p */
+	/* R'^2 mod p, then R'^2 / R mod p from it; and R mod p */
 	BN_zero(t);
-	if (!BN_set_bit(t, 2 * RBITS) || !BN_mod(t, t, p, ctx) || limbs_of(c->rr, t) != ISO_OK)
-		goto out;
-	/* R mod p, and R'^2 / R mod p = 2^(2 RBITS - log R) mod p */
-	BN_zero(t);
-	if (!BN_to_montgomery(t, BN_value_one(), mont, ctx) || limbs_of(c->rbn, t) != ISO_OK)
-		goto out;
-	BN_zero(t);
-	if (!BN_set_bit(t, 2 * RBITS) || !BN_mod(t, t, p, ctx) ||
+	if (!BN_set_bit(t, 2 * RBITS) || !BN_mod(t, t, p, ctx) || limbs_of(c->rr, t) != ISO_OK ||
 	    !BN_from_montgomery(t, t, mont, ctx) || limbs_of(c->rbn2, t) != ISO_OK)
+		goto out;
+	if (!BN_to_montgomery(t, BN_value_one(), mont, ctx) || limbs_of(c->rbn, t) != ISO_OK)
 		goto out;
 	err = ISO_OK;
 out:
@@ -191,22 +186,25 @@ out:
 	return err;
 }
 
-enum iso_err iso_m52_from_bn(const struct iso_m52 *c, uint64_t *r, const BIGNUM *x)
+/* r = x k / R' mod p: into m52 form by the constant k fitting x's form. */
+static enum iso_err m52_in(const struct iso_m52 *c, uint64_t *r, const BIGNUM *x,
+			   const uint64_t *k)
 {
 	uint64_t a[ISO_M52_LIMBS];
 	enum iso_err err = limbs_of(a, x);
 	if (err == ISO_OK)
-		iso_m52_mul(c, r, a, c->rr);
+		iso_m52_mul(c, r, a, k);
 	return err;
+}
+
+enum iso_err iso_m52_from_bn(const struct iso_m52 *c, uint64_t *r, const BIGNUM *x)
+{
+	return m52_in(c, r, x, c->rr);
 }
 
 enum iso_err iso_m52_from_mont(const struct iso_m52 *c, uint64_t *r, const BIGNUM *xr)
 {
-	uint64_t a[ISO_M52_LIMBS];
-	enum iso_err err = limbs_of(a, xr);
-	if (err == ISO_OK)
-		iso_m52_mul(c, r, a, c->rbn2);
-	return err;
+	return m52_in(c, r, xr, c->rbn2);
 }
 
 enum iso_err iso_m52_to_mont(const struct iso_m52 *c, BIGNUM *r, const uint64_t *a)

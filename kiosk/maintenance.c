@@ -77,6 +77,11 @@ enum iso_err maint_token_make(EVP_PKEY *key, const char *operation, const char *
 	for (size_t i = 0; i < nkiosks; i++)
 		if (!text_acceptable(kiosks[i]) || strcmp(kiosks[i], "*") == 0)
 			return ISO_E_INVALID_ARG;
+	if (nkiosks == 0) { /* every kiosk */
+		static const char *const every[] = {"*"};
+		kiosks = every;
+		nkiosks = 1;
+	}
 	if (RAND_bytes(id, sizeof id) != 1 || RAND_bytes(salt, sizeof salt) != 1)
 		return ISO_E_CRYPTO_LIB;
 	if ((err = pin_hash(kdf, pin, salt, hash)) != ISO_OK)
@@ -91,10 +96,6 @@ enum iso_err maint_token_make(EVP_PKEY *key, const char *operation, const char *
 			json_decref(list);
 			list = NULL;
 		}
-	if (list != NULL && nkiosks == 0 && json_array_append_new(list, json_string("*")) != 0) {
-		json_decref(list);
-		list = NULL;
-	}
 	if (list == NULL)
 		return ISO_E_NOMEM;
 	err = signature_sign_new(
