@@ -42,13 +42,19 @@ enum cli_opt {
 	OPT_TRUSTEE_KEYS = 1u << 24,
 	OPT_WAIT = 1u << 25,
 	OPT_NO_REFERENCE = 1u << 26,
+	OPT_OUT = 1u << 27,
+	OPT_TECHNICIAN = 1u << 28,
+	OPT_KIOSK = 1u << 29,
+	OPT_FROM = 1u << 30,
+	OPT_UNTIL = 1u << 31, /* the last bit: widen `unsigned` before adding one */
 };
 
 struct cli {
 	unsigned given; /* OPT_* bits seen on the command line */
 	const char *dir, *uuid, *group, *file, *privcred, *ballot, *certs, *key, *polynomials,
 		*privkey, *decryption_key, *type, *template_path, *election, *trustees,
-		*public_creds, *argon2, *voters, *trustee_keys;
+		*public_creds, *argon2, *voters, *trustee_keys, *out, *technician, *kiosk, *from,
+		*until;
 	long count, step, threshold, trustee_id, threads, wait;
 	bool quiet, no_reference;
 	enum iso_lang lang;
@@ -82,6 +88,7 @@ extern const struct cli_command cli_commands_seal[];
 extern const struct cli_command cli_commands_control[];
 extern const struct cli_command cli_commands_test[];
 extern const struct cli_command cli_commands_incidents[];
+extern const struct cli_command cli_commands_maintenance[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);

@@ -15,6 +15,7 @@
 
 #include "hash.h"
 #include "jsondoc.h"
+#include "maintenance.h"
 #include "memberkey.h"
 #include "usbkey.h"
 
@@ -216,7 +217,7 @@ static void refuse(const char *fmt, ...)
 
 /* One line typed: no echo on a terminal; standard input's next line
  * otherwise. Read a byte at a time: nothing of it is left in a buffer. */
-static enum iso_err read_secret(char *buf, size_t size)
+enum iso_err keyholder_read_secret(char *buf, size_t size)
 {
 	bool tty = isatty(0);
 	int fd = tty ? open("/dev/tty", O_RDWR | O_CLOEXEC) : 0;
@@ -349,33 +350,47 @@ static bool fits_blank(struct keysession *s, const struct usbkey *k, void *arg)
 	return false;
 }
 
-static enum iso_err new_passphrase(struct keysession *s, const char *who, char *pass, size_t size)
+enum iso_err keyholder_new_secret(const struct cli *c, const char *who, bool pin, char *pass,
+				  size_t size)
 {
 	char again[MEMBERKEY_PASSPHRASE_MAX + 1];
 	enum iso_err err = ISO_E_PASSPHRASE;
 	for (int tries = 0; tries < 3; tries++) {
-		ask(TR(s->c, "choisissez la phrase secrète de %s (%d caractères au moins ; vous seul la connaîtrez)",
-		       "choose the passphrase of %s (%d characters at least; only you will know it)"),
-		    who, MEMBERKEY_PASSPHRASE_MIN);
-		if ((err = read_secret(pass, size)) != ISO_OK)
+		if (pin)
+			ask(TR(c, "choisissez le code PIN de %s (%d à %d chiffres)",
+			       "choose the PIN of %s (%d to %d digits)"),
+			    who, MAINT_PIN_MIN, MAINT_PIN_MAX);
+		else
+			ask(TR(c, "choisissez la phrase secrète de %s (%d caractères au moins ; vous seul la connaîtrez)",
+			       "choose the passphrase of %s (%d characters at least; only you will know it)"),
+			    who, MEMBERKEY_PASSPHRASE_MIN);
+		if ((err = keyholder_read_secret(pass, size)) != ISO_OK)
 			break;
-		if (utf8_chars(pass) < MEMBERKEY_PASSPHRASE_MIN) {
-			refuse(TR(s->c, "trop courte : %d caractères au moins",
+		if (pin && !maint_pin_well_formed(pass)) {
+			refuse(TR(c, "un code PIN est fait de %d à %d chiffres",
+				  "a PIN is %d to %d digits"),
+			       MAINT_PIN_MIN, MAINT_PIN_MAX);
+			err = ISO_E_PASSPHRASE;
+			continue;
+		}
+		if (!pin && utf8_chars(pass) < MEMBERKEY_PASSPHRASE_MIN) {
+			refuse(TR(c, "trop courte : %d caractères au moins",
 				  "too short: %d characters at least"),
 			       MEMBERKEY_PASSPHRASE_MIN);
 			err = ISO_E_PASSPHRASE;
 			continue;
 		}
-		ask(TR(s->c, "la même phrase secrète, une seconde fois, %s",
-		       "the same passphrase again, %s"),
+		ask(pin ? TR(c, "le même code PIN, une seconde fois, %s", "the same PIN again, %s")
+			: TR(c, "la même phrase secrète, une seconde fois, %s",
+			     "the same passphrase again, %s"),
 		    who);
-		if ((err = read_secret(again, sizeof again)) != ISO_OK)
+		if ((err = keyholder_read_secret(again, sizeof again)) != ISO_OK)
 			break;
 		if (strlen(again) == strlen(pass) && CRYPTO_memcmp(again, pass, strlen(pass)) == 0) {
 			OPENSSL_cleanse(again, sizeof again);
 			return ISO_OK;
 		}
-		refuse("%s", TR(s->c, "les deux saisies diffèrent", "the two entries differ"));
+		refuse("%s", TR(c, "les deux saisies diffèrent", "the two entries differ"));
 		err = ISO_E_PASSPHRASE;
 	}
 	OPENSSL_cleanse(again, sizeof again);
@@ -405,7 +420,7 @@ enum iso_err keysession_write(struct keysession *s, const struct holder *h, cons
 		return err;
 	info(s->c, TR(s->c, "clé %s (%s)", "key %s (%s)"), k.devnode,
 		 k.serial[0] != '\0' ? k.serial : "?");
-	if ((err = new_passphrase(s, who, pass, sizeof pass)) != ISO_OK)
+	if ((err = keyholder_new_secret(s->c, who, false, pass, sizeof pass)) != ISO_OK)
 		return err;
 	err = memberkey_seal(&hd, &kdf, pass, secret, len, &text, &tlen);
 	if (err == ISO_OK)
@@ -512,7 +527,7 @@ enum iso_err keysession_unlock(struct keysession *s, const bool *accepted, const
 	holder_label(s->c, &s->hs->h[u.index], label, sizeof label);
 	for (int tries = 0; tries < 3; tries++) {
 		ask(TR(s->c, "phrase secrète de %s", "passphrase of %s"), label);
-		if ((err = read_secret(pass, sizeof pass)) != ISO_OK)
+		if ((err = keyholder_read_secret(pass, sizeof pass)) != ISO_OK)
 			break;
 		err = memberkey_open(u.text, u.len, pass, ret_secret, ret_len);
 		OPENSSL_cleanse(pass, sizeof pass);

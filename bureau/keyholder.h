@@ -51,6 +51,16 @@ void holders_clear(struct holders *hs);
 /* "Martine Lebrun (présidente)", "Karim Haddad (délégué, CST/USA)" */
 void holder_label(const struct cli *c, const struct holder *h, char *buf, size_t size);
 
+/* One line typed: no echo on a terminal; standard input's next line
+ * otherwise (scripts), a byte at a time so nothing is left buffered. */
+enum iso_err keyholder_read_secret(char *buf, size_t size);
+/* A new secret typed twice (three tries): a passphrase of
+ * MEMBERKEY_PASSPHRASE_MIN characters at least, or (pin) a PIN of
+ * MAINT_PIN_MIN to MAINT_PIN_MAX digits; `who` names its holder. The
+ * caller wipes it. */
+enum iso_err keyholder_new_secret(const struct cli *c, const char *who, bool pin, char *pass,
+				  size_t size);
+
 struct keysession;
 
 /* wait_s: how long to wait for a key before giving up (ISO_E_USB). */

@@ -21,7 +21,7 @@ static const struct cli_command *const tables[] = {
 	cli_commands_setup, cli_commands_ceremony, cli_commands_ballot,
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
 	cli_commands_journal, cli_commands_results, cli_commands_bundle, cli_commands_keys, cli_commands_seal,
-	cli_commands_control, cli_commands_test, cli_commands_incidents,
+	cli_commands_control, cli_commands_test, cli_commands_incidents, cli_commands_maintenance,
 	cli_commands_pv,
 };
 
@@ -59,6 +59,11 @@ static const struct opt_spec opt_specs[] = {
 	{"voters", OPT_VOTERS, 1, "les électeurs, CSV UTF-8 : identifiant;nom;reponse;scrutins (codes de scrutins ou de collèges)", "the voters, CSV UTF-8: identifiant;nom;reponse;scrutins (poll or college codes)"},
 	{"no-reference", OPT_NO_REFERENCE, 0, "ne pas faire vérifier aussi par belenios-tool (un très grand scrutin : des heures)", "do not have belenios-tool verify too (a very large poll: hours)"},
 	{"wait", OPT_WAIT, 1, "secondes d’attente d’une clé USB (défaut : 600)", "seconds to wait for a USB key (default: 600)"},
+	{"out", OPT_OUT, 1, "fichier à écrire (jamais par-dessus un fichier)", "file to write (never over a file)"},
+	{"technician", OPT_TECHNICIAN, 1, "nom du technicien (ou du détenteur de la clé de technicien)", "the technician's name (or the technician key's holder)"},
+	{"kiosk", OPT_KIOSK, 1, "postes, par le nom de leur certificat, séparés par des virgules (défaut : tous)", "kiosks, by their certificates' names, comma-separated (default: all)"},
+	{"from", OPT_FROM, 1, "début de validité, RFC 3339 (2026-12-01T08:00:00+01:00)", "start of validity, RFC 3339 (2026-12-01T08:00:00+01:00)"},
+	{"until", OPT_UNTIL, 1, "fin de validité, RFC 3339 (31 jours au plus après le début)", "end of validity, RFC 3339 (31 days at most after the start)"},
 	{"argon2", OPT_ARGON2, 1, "coûts Argon2id T,M,P : passes, mémoire en Kio, parallélisme (défaut : 2,19456,1)", "Argon2id costs T,M,P: passes, memory in KiB, parallelism (default: 2,19456,1)"},
 };
 #define NOPTS (sizeof opt_specs / sizeof opt_specs[0])
@@ -82,6 +87,14 @@ static const struct {
 	{"operation", "attendance", OPT_FILE, "les présents, JSON : {meeting, present:[numéros des membres, à partir de 1]}",
 	 "those present, JSON: {meeting, present:[members' numbers, from 1]}"},
 	{"operation", "attendance", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
+	{"operation", "technician-key", OPT_OUT, "la clé privée de technicien à écrire (sur la clé USB de son détenteur)",
+	 "the private technician key to write (on its holder's USB key)"},
+	{"operation", "technician-key", OPT_TECHNICIAN, "le détenteur de la clé de technicien (le chef de service local)",
+	 "the technician key's holder (the local service head)"},
+	{"operation", "maintenance-token", OPT_KEY, "la clé privée de technicien de l’opération (operation technician-key)",
+	 "the operation's private technician key (operation technician-key)"},
+	{"operation", "maintenance-token", OPT_OUT, "le jeton à écrire ; à copier sous le nom isoloir-maintenance.json sur la clé USB du technicien",
+	 "the token to write; to be copied as isoloir-maintenance.json onto the technician's USB key"},
 	{"operation", "pv", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "archive", OPT_COUNT, "jours de conservation (défaut : 2 ans)", "days of retention (default: 2 years)"},
 	{"operation", "archive", OPT_FILE, "les sources des programmes (archive .tar.gz), jointes", "the programs' sources (a .tar.gz), joined"},
@@ -291,6 +304,11 @@ static int parse_options(struct cli *c, const struct cli_command *cmd, int argc,
 		case OPT_TRUSTEES: c->trustees = optarg; break;
 		case OPT_PUBLIC_CREDS: c->public_creds = optarg; break;
 		case OPT_ARGON2: c->argon2 = optarg; break;
+		case OPT_OUT: c->out = optarg; break;
+		case OPT_TECHNICIAN: c->technician = optarg; break;
+		case OPT_KIOSK: c->kiosk = optarg; break;
+		case OPT_FROM: c->from = optarg; break;
+		case OPT_UNTIL: c->until = optarg; break;
 		case OPT_QUIET: c->quiet = true; break;
 		case OPT_NO_REFERENCE: c->no_reference = true; break;
 		case OPT_COUNT: num = &c->count; break;

@@ -1,4 +1,5 @@
-/* The members' USB keys, seen from the bureau's computer (R-KEY-03).
+/* USB keys holding files: the bureau's members' keys (R-KEY-03), and on the
+ * kiosk the technician's maintenance key and the enrolment key (issue 6).
  * libudev finds the USB block devices that carry a filesystem (a partition,
  * or a whole key formatted without one) and says when one comes or goes.
  * A key is never mounted: its FAT filesystem is read and written on the
@@ -9,8 +10,8 @@
  * reads it back. Tests give umockdev's testbed devices whose /dev node is
  * a real FAT image (umockdev redirects /dev for this process and its
  * children). */
-#ifndef ISOLOIR_BUREAU_USBKEY_H
-#define ISOLOIR_BUREAU_USBKEY_H
+#ifndef ISOLOIR_USBKEY_H
+#define ISOLOIR_USBKEY_H
 
 #include <stdbool.h>
 #include <stddef.h>

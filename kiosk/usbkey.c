@@ -1,6 +1,7 @@
 /* The members' USB keys (see usbkey.h). */
 #include "usbkey.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libudev.h>
@@ -228,6 +229,16 @@ static char *listing(const struct usbkey *k)
 	return NULL;
 }
 
+/* FAT names compare without case (ASCII); not strncasecmp: kiosk/strings.h
+ * stands where <strings.h> would be found */
+static bool same_name(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
 static bool listed(const char *list, const char *name)
 {
 	char want[300];
@@ -236,7 +247,7 @@ static bool listed(const char *list, const char *name)
 	wl = strlen(want);
 	for (const char *p = list; *p != '\0';) {
 		size_t l = strcspn(p, "\n");
-		if (l == wl && strncasecmp(p, want, wl) == 0)
+		if (l == wl && same_name(p, want, wl))
 			return true;
 		p += l;
 		p += *p == '\n';
