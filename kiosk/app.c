@@ -111,7 +111,7 @@ enum iso_err app_voice_start(struct app *a)
 }
 
 /* Say these words now (the older ones cut), if the voter asked for it. */
-static void say(struct app *a, const char *words)
+void app_say(struct app *a, const char *words)
 {
 	struct app_voice *v = &a->voice;
 	char *copy;
@@ -159,6 +159,8 @@ void app_free(struct app *a)
 		pthread_join(a->worker, NULL);
 	session_wipe(&a->s);
 	fields_wipe(a);
+	maint_app_free(a);
+	OPENSSL_cleanse(&a->mm, sizeof a->mm);
 	OPENSSL_secure_clear_free(a->password, APP_PASSWORD_MAX + 1);
 	if (a->ui_open)
 		ui_close(&a->u);
@@ -189,6 +191,17 @@ static const struct {
 	{"previous-list", ID_VIEW_PREV}, {"close-list", ID_VIEW_CLOSE},
 	{"key-backspace", ID_KEY_BACKSPACE}, {"key-shift", ID_KEY_SHIFT},
 	{"previous-page", ID_VIEW_PAGE_PREV}, {"next-page", ID_VIEW_PAGE_NEXT},
+	/* maintenance */
+	{"m-version", ID_M_TOOL + MM_VERSION}, {"m-network", ID_M_TOOL + MM_NETWORK},
+	{"m-clock", ID_M_TOOL + MM_CLOCK},     {"m-pattern", ID_M_TOOL + MM_PATTERN},
+	{"m-keyboard", ID_M_TOOL + MM_KEYBOARD}, {"m-audio", ID_M_TOOL + MM_AUDIO},
+	{"m-usb", ID_M_TOOL + MM_USB},	       {"m-journal", ID_M_TOOL + MM_JOURNAL},
+	{"m-export", ID_M_TOOL + MM_EXPORT},   {"m-power", ID_M_TOOL + MM_POWER},
+	{"m-erase", ID_M_PIN_ERASE},	       {"m-ok", ID_M_PIN_OK},
+	{"m-leave", ID_M_LEAVE},	       {"m-menu", ID_M_MENU},
+	{"m-again", ID_M_AGAIN},	       {"m-reboot", ID_M_REBOOT},
+	{"m-poweroff", ID_M_POWEROFF},	       {"m-page-prev", ID_M_PAGE_PREV},
+	{"m-page-next", ID_M_PAGE_NEXT},
 };
 
 void app_target_name(int id, char *buf, size_t size)
@@ -200,8 +213,10 @@ void app_target_name(int id, char *buf, size_t size)
 		}
 	if (id >= ID_KEY && id < ID_KEY + 128)
 		snprintf(buf, size, "key-%c", (char)(id - ID_KEY));
-	else if (id >= ID_CHOICE && id < ID_KEY)
+	else if (id >= ID_CHOICE && id <= ID_CHOICE + SESSION_CHOICES_MAX)
 		snprintf(buf, size, "choice-%d", id - ID_CHOICE);
+	else if (id >= ID_M_DIGIT && id <= ID_M_DIGIT + 9)
+		snprintf(buf, size, "m-digit-%d", id - ID_M_DIGIT);
 	else if (id >= ID_POLL && id < ID_CHOICE)
 		snprintf(buf, size, "poll-%d", id - ID_POLL);
 	else
@@ -221,6 +236,8 @@ int app_target_id(const char *name)
 			       ? ID_CHOICE + (int)n
 			       : 0;
 	}
+	if (strncmp(name, "m-digit-", 8) == 0 && name[8] >= '0' && name[8] <= '9' && name[9] == '\0')
+		return ID_M_DIGIT + (name[8] - '0');
 	if (strncmp(name, "poll-", 5) == 0) {
 		n = strtol(name + 5, &end, 10);
 		return end != name + 5 && *end == '\0' && n >= 0 && n < SESSION_POLLS_MAX
@@ -242,6 +259,10 @@ static bool idle(struct app *a)
 void app_activate(struct app *a, int id)
 {
 	struct session *s = &a->s;
+	if (mm_active(&a->mm)) {
+		maint_app_activate(a, id);
+		return;
+	}
 	if (!idle(a))
 		return;
 	session_activity(s, a->now);
@@ -407,7 +428,12 @@ static char *field_buf(struct app *a, size_t *size)
 void app_text(struct app *a, const char *utf8)
 {
 	size_t size = 0, n, add = strlen(utf8);
-	char *b = idle(a) ? field_buf(a, &size) : NULL;
+	char *b = idle(a) && !mm_active(&a->mm) ? field_buf(a, &size) : NULL;
+	if (mm_active(&a->mm)) {
+		for (const char *p = utf8; *p != '\0'; p++)
+			mm_pin_digit(&a->mm, *p, a->now);
+		return;
+	}
 	if (b == NULL)
 		return;
 	session_activity(&a->s, a->now);
@@ -430,7 +456,7 @@ static void backspace(struct app *a)
 }
 
 /* the focus to the next (or previous) target of the screen */
-static void move_focus(struct app *a, int step)
+void app_move_focus(struct app *a, int step)
 {
 	const struct screen_layout *l = &a->layout;
 	int at = -1;
@@ -448,20 +474,24 @@ static void move_focus(struct app *a, int step)
 
 void app_key(struct app *a, SDL_Keycode k, bool shift)
 {
+	if (mm_active(&a->mm)) {
+		maint_app_key(a, k, shift);
+		return;
+	}
 	if (!idle(a))
 		return;
 	session_activity(&a->s, a->now);
 	switch (k) {
 	case SDLK_TAB:
-		move_focus(a, shift ? -1 : 1);
+		app_move_focus(a, shift ? -1 : 1);
 		break;
 	case SDLK_DOWN:
 	case SDLK_RIGHT:
-		move_focus(a, 1);
+		app_move_focus(a, 1);
 		break;
 	case SDLK_UP:
 	case SDLK_LEFT:
-		move_focus(a, -1);
+		app_move_focus(a, -1);
 		break;
 	case SDLK_RETURN:
 	case SDLK_KP_ENTER:
@@ -495,6 +525,10 @@ void app_key(struct app *a, SDL_Keycode k, bool shift)
 
 void app_event(struct app *a, const SDL_Event *e)
 {
+	if (mm_active(&a->mm)) {
+		maint_app_event(a, e);
+		return;
+	}
 	switch (e->type) {
 	case SDL_MOUSEBUTTONDOWN:
 		if (e->button.button == SDL_BUTTON_LEFT)
@@ -605,7 +639,15 @@ void app_usb(struct app *a, bool alert)
 
 void app_step(struct app *a, int64_t now)
 {
+	bool in_maintenance = mm_active(&a->mm);
 	a->now = now;
+	maint_app_step(a);
+	if (in_maintenance && !mm_active(&a->mm)) {
+		/* back from maintenance: the session's screen drawn anew */
+		a->focus = a->s.screen == SCREEN_WELCOME ? ID_START : 0;
+		a->traced = false;
+		a->spoken_audio = false;
+	}
 	if (atomic_load(&a->busy))
 		return;
 	if (a->joinable) {
@@ -639,7 +681,7 @@ void app_step(struct app *a, int64_t now)
 		}
 		return;
 	}
-	if (a->s.screen != a->last_screen) {
+	if (a->s.screen != a->last_screen && !mm_active(&a->mm)) {
 		enum session_screen before = a->last_screen;
 		a->last_screen = a->s.screen;
 		screen_changed(a, before);
@@ -684,7 +726,7 @@ static void trace_drawn(struct app *a, enum session_screen sc)
 		app_target_name(a->focus, name, sizeof name);
 		/* on a list or the blank vote, which one is the voter's secret */
 		fprintf(a->trace, "FOCUS %s\n",
-			a->focus == 0 ? "none" : a->focus >= ID_CHOICE && a->focus < ID_KEY ? "choice" : name);
+			a->focus == 0 ? "none" : a->focus >= ID_CHOICE && a->focus <= ID_CHOICE + SESSION_CHOICES_MAX ? "choice" : name);
 		a->traced_focus = a->focus;
 	}
 	fflush(a->trace);
@@ -703,6 +745,10 @@ void app_draw(struct app *a)
 		a->drawn = a->set;
 		if (!a->ui_open)
 			return;
+	}
+	if (mm_active(&a->mm)) {
+		maint_app_draw(a);
+		return;
 	}
 	v = (struct screen_view){a->set.lang, a->set.audio, a->focus,	  a->identifier,
 				 a->answer,	  (int)strlen(a->password), 0, a->op,
@@ -731,13 +777,13 @@ void app_draw(struct app *a)
 				if (a->layout.t[i].id == a->focus)
 					snprintf(words + strlen(words), sizeof words - strlen(words), " %s",
 						 a->layout.t[i].label);
-			say(a, words);
+			app_say(a, words);
 			a->spoken_screen = sc;
 			a->spoken_focus = a->focus;
 		} else if (a->focus != a->spoken_focus) {
 			for (int i = 0; i < a->layout.n; i++)
 				if (a->layout.t[i].id == a->focus)
-					say(a, a->layout.t[i].label);
+					app_say(a, a->layout.t[i].label);
 			a->spoken_focus = a->focus;
 		}
 	}

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "kiosk_journal.h"
+#include "maintmode.h"
 #include "screens.h"
 #include "shell.h"
 #include "speech.h"
@@ -48,8 +49,26 @@ struct app_voice {
 	bool quit, running;
 };
 
+/* What maintenance needs beyond its state machine. */
+struct app_maint {
+	EVP_PKEY *key;              /* the technician key's public half (not owned), or NULL */
+	const char *kiosk;          /* this post's name (its certificate's) */
+	const char *journal_path;   /* the journal shown and exported */
+	const char *manifest_path;  /* the image's manifest, or NULL */
+	const char *enrolment;      /* the enrolment bundle's id, or NULL */
+	char devnode[128];          /* the technician's key ("" in the script's tests) */
+	char until[128];            /* the token's end, as said */
+	int touch_x, touch_y;       /* the test pattern's last touch, or -1 */
+	char *journal_text;         /* the journal's page shown */
+	bool tested;                /* the headless script: no USB key to export to */
+	char export_dir[256];       /* the script's stand-in for the key */
+	int64_t offline_until;      /* the registry did not answer: not before */
+};
+
 struct app {
 	struct session s;
+	struct maint_mode mm;
+	struct app_maint mt;
 	struct shell *sh;
 	const struct operation *op;
 	SDL_Renderer *r;
@@ -80,6 +99,7 @@ struct app {
 	bool traced;
 	enum session_screen traced_screen;
 	int traced_viewing, traced_page, traced_n, traced_focus, traced_ids[SCREEN_TARGETS_MAX];
+	enum mm_screen traced_mm;
 	struct app_voice voice;
 	enum session_screen spoken_screen;
 	int spoken_focus;
@@ -115,6 +135,26 @@ void app_draw(struct app *a);
  * headless script and the trace, and back (0: none). */
 void app_target_name(int id, char *buf, size_t size);
 int app_target_id(const char *name);
+/* A USB key holding a maintenance token (doc, len bytes) was plugged at
+ * devnode: checked against the technician key, this post and now, then
+ * maintenance asks the PIN (or says why not). The key gone ends it. */
+void app_maintenance_key(struct app *a, const char *doc, size_t len, const char *devnode);
+void app_maintenance_key_gone(struct app *a, const char *devnode);
+/* A maintenance exit status (maintmode.h: MM_EXIT_REBOOT, _POWEROFF), or 0. */
+int app_exit_status(const struct app *a);
+/* The app's side of maintenance (app_maint.c), called by app.c. */
+void maint_app_event(struct app *a, const SDL_Event *e);
+void maint_app_activate(struct app *a, int id);
+void maint_app_key(struct app *a, SDL_Keycode k, bool shift);
+void maint_app_step(struct app *a);
+void maint_app_draw(struct app *a);
+void maint_app_free(struct app *a);
+/* app.c's own, for app_maint.c: the voice says words; the focus moves. */
+void app_say(struct app *a, const char *words);
+void app_move_focus(struct app *a, int step);
+/* A voter's session is under way (maintenance is refused). */
+bool app_voter_present(const struct app *a);
+
 /* The screen shown ("working" while the worker runs). */
 enum session_screen app_screen(struct app *a);
 

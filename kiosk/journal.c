@@ -13,7 +13,7 @@
 #include "timetext.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-#define LINE_MAX_LEN 1024
+#define LINE_MAX_LEN 2048
 
 struct kiosk_journal {
 	int fd;
@@ -32,14 +32,36 @@ static const struct kiosk_event_info *info_of(int id)
 	return NULL;
 }
 
-/* The body of entry seq (everything but its hash), compact, keys in order. */
+/* The body of entry seq (everything but its hash), compact, keys in order;
+ * detail (may be NULL) is already a JSON string literal. */
 static int body_of(char *buf, size_t size, int64_t seq, const struct kiosk_event_info *e,
-		   const char *time, const char *outcome, const char *source, const char *prev)
+		   const char *time, const char *outcome, const char *source, const char *detail,
+		   const char *prev)
 {
 	return snprintf(buf, size,
 			"{\"seq\":%lld,\"id\":%d,\"event\":\"%s\",\"time\":\"%s\",\"outcome\":\"%s\","
-			"\"source\":\"%s\",\"prev\":\"%s\"",
-			(long long)seq, e->id, e->name, time, outcome, source, prev);
+			"\"source\":\"%s\",%s%s%s\"prev\":\"%s\"",
+			(long long)seq, e->id, e->name, time, outcome, source,
+			detail != NULL ? "\"detail\":" : "", detail != NULL ? detail : "",
+			detail != NULL ? "," : "", prev);
+}
+
+/* A detail as a JSON string literal (malloc'd), or NULL when it is not
+ * printable UTF-8 of at most KIOSK_DETAIL_MAX bytes. */
+static char *detail_literal(const char *detail)
+{
+	json_t *v;
+	char *lit;
+	if (strlen(detail) > KIOSK_DETAIL_MAX)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)detail; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return NULL;
+	if ((v = json_string(detail)) == NULL) /* NULL for invalid UTF-8 */
+		return NULL;
+	lit = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_decref(v);
+	return lit;
 }
 
 /* Walk a journal's lines, checking the chain; fn (may be NULL) sees each. */
@@ -60,18 +82,23 @@ static enum iso_err walk(const char *path, int64_t *ret_n, int64_t *ret_bad, cha
 			   *src = json_string_value(json_object_get(o, "source")),
 			   *pv = json_string_value(json_object_get(o, "prev")),
 			   *h = json_string_value(json_object_get(o, "hash"));
-		char body[LINE_MAX_LEN], want[65];
+		const json_t *d = json_object_get(o, "detail");
+		char body[LINE_MAX_LEN], want[65], *lit = d != NULL && json_is_string(d)
+								  ? detail_literal(json_string_value(d))
+								  : NULL;
 		n++;
 		if (e == NULL || t == NULL || oc == NULL || src == NULL || pv == NULL || h == NULL ||
 		    json_integer_value(json_object_get(o, "seq")) != n || strcmp(pv, prev) != 0 ||
-		    json_object_size(o) != 8 ||
+		    json_object_size(o) != (d != NULL ? 9u : 8u) || (d != NULL && lit == NULL) ||
 		    strcmp(e->name, json_string_value(json_object_get(o, "event")) ?: "") != 0) {
+			free(lit);
 			json_decref(o);
 			fclose(f);
 			*ret_bad = n;
 			return ISO_E_JOURNAL_BROKEN;
 		}
-		body_of(body, sizeof body, n, e, t, oc, src, pv);
+		body_of(body, sizeof body, n, e, t, oc, src, lit, pv);
+		free(lit);
 		iso_chain_hash_hex(prev, body, strlen(body), want);
 		if (strcmp(want, h) != 0) {
 			json_decref(o);
@@ -130,13 +157,26 @@ void kiosk_journal_close(struct kiosk_journal *j)
 enum iso_err kiosk_journal_add(struct kiosk_journal *j, enum kiosk_event ev,
 			       enum journal_outcome outcome, int64_t time)
 {
+	return kiosk_journal_add_detail(j, ev, outcome, time, NULL);
+}
+
+enum iso_err kiosk_journal_add_detail(struct kiosk_journal *j, enum kiosk_event ev,
+				      enum journal_outcome outcome, int64_t time,
+				      const char *detail)
+{
 	const struct kiosk_event_info *e = info_of((int)ev);
-	char t[32], body[LINE_MAX_LEN], hash[65], line[LINE_MAX_LEN + 128];
+	char t[32], body[LINE_MAX_LEN], hash[65], line[LINE_MAX_LEN + 128],
+		*lit = detail != NULL ? detail_literal(detail) : NULL;
 	int n;
-	if (e == NULL || (unsigned)outcome > OUTCOME_NA)
+	if (e == NULL || (unsigned)outcome > OUTCOME_NA || (detail != NULL && lit == NULL)) {
+		free(lit);
 		return ISO_E_INVALID_ARG;
+	}
 	iso_time_utc(time, t);
-	body_of(body, sizeof body, j->seq + 1, e, t, outcomes[outcome], j->source, j->head);
+	n = body_of(body, sizeof body, j->seq + 1, e, t, outcomes[outcome], j->source, lit, j->head);
+	free(lit);
+	if (n <= 0 || (size_t)n >= sizeof body)
+		return ISO_E_INVALID_ARG;
 	iso_chain_hash_hex(j->head, body, strlen(body), hash);
 	n = snprintf(line, sizeof line, "%s,\"hash\":\"%s\"}\n", body, hash);
 	if (n <= 0 || (size_t)n >= sizeof line || write(j->fd, line, (size_t)n) != n ||
@@ -165,14 +205,17 @@ static void nist_event(void *arg, json_t *o)
 	json_t *events = arg;
 	const struct kiosk_event_info *e = info_of((int)json_integer_value(json_object_get(o, "id")));
 	char seq[24];
+	json_t *ev;
 	/* the schema has the sequence as a string */
 	snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(o, "seq")));
-	json_array_append_new(
-		events, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "@type", "EventLog.Event", "Id",
-				  json_string_value(json_object_get(o, "event")), "Sequence", seq,
-				  "TimeStamp", json_string_value(json_object_get(o, "time")),
-				  "Disposition", json_string_value(json_object_get(o, "outcome")),
-				  "Description", e != NULL ? e->description : ""));
+	ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "@type", "EventLog.Event", "Id",
+		       json_string_value(json_object_get(o, "event")), "Sequence", seq, "TimeStamp",
+		       json_string_value(json_object_get(o, "time")), "Disposition",
+		       json_string_value(json_object_get(o, "outcome")), "Description",
+		       e != NULL ? e->description : "");
+	if (ev != NULL && json_is_string(json_object_get(o, "detail")))
+		json_object_set(ev, "Details", json_object_get(o, "detail"));
+	json_array_append_new(events, ev);
 }
 
 enum iso_err kiosk_journal_export_nist(const char *path, const char *device_id, char **ret)

@@ -1,5 +1,6 @@
 /* The kiosk's journal (R-C19-LOGS): one JSON line per event of
- * kiosk/events.tsv — seq, id, event, time (UTC), outcome, source, and a
+ * kiosk/events.tsv — seq, id, event, time (UTC), outcome, source, a detail
+ * for maintenance events, and a
  * SHA-256 chain (prev, hash) that shows a line removed or changed — appended
  * and synced. Rule: an event is only its type, outcome and time; the
  * journal never holds a choice, a key press, a credential, an identifier,
@@ -24,6 +25,14 @@ enum iso_err kiosk_journal_open(const char *path, const char *source, struct kio
 void kiosk_journal_close(struct kiosk_journal *j);
 enum iso_err kiosk_journal_add(struct kiosk_journal *j, enum kiosk_event ev,
 			       enum journal_outcome outcome, int64_t time);
+/* The same with a detail: who and what of a maintenance (the technician,
+ * the token's id, the action), printable UTF-8 of at most
+ * KIOSK_DETAIL_MAX bytes (ISO_E_INVALID_ARG otherwise); never a voter's
+ * data. It is the entry's "detail" member, between source and prev. */
+#define KIOSK_DETAIL_MAX 400
+enum iso_err kiosk_journal_add_detail(struct kiosk_journal *j, enum kiosk_event ev,
+				      enum journal_outcome outcome, int64_t time,
+				      const char *detail);
 
 /* Check a journal's chain: the number of entries, or ISO_E_JOURNAL_BROKEN
  * with the first bad line. */

@@ -31,6 +31,9 @@
 
 #include "app.h"
 #include "config.h"
+#include "maintenance.h"
+#include "signature.h"
+#include "usbkey.h"
 #include "jsondoc.h"
 #include "shot.h"
 #include "usb.h"
@@ -51,6 +54,10 @@ static void usage(FILE *out)
 		"       %s --config FILE --headless WxH --script FILE --shots DIR\n"
 		"       %s pin CERTIFICATE.pem\n"
 		"       %s export-journal JOURNAL DEVICE-ID   (NIST SP 1500-101 JSON)\n"
+		"  --technician-key PEM   the operation's technician key (public): a USB key\n"
+		"                  holding isoloir-maintenance.json it signed opens maintenance\n"
+		"  --manifest FILE  the image's manifest (shown in maintenance)\n"
+		"Exit status 10 or 11: the technician asked for a restart or a shutdown.\n"
 		"Tests only, never at a polling station: --trace FILE writes what is drawn\n"
 		"(screens, targets, focus, receipts) for a robot at the window.\n"
 		"\n"
@@ -123,6 +130,40 @@ static const struct {
 
 /* the USB watch (NULL without one): a device plugged or removed since */
 static struct usb_watch *usb;
+static struct usbkey_watch *tech_keys; /* USB keys: the technician's */
+static struct usbkey seen[USBKEY_MAX]; /* the keys plugged, as last seen */
+static size_t nseen;
+
+/* The keys come and go: a new one holding a maintenance token is given
+ * to the app (read with mtools, never mounted), one gone is said. */
+static void keys_check(struct app *a)
+{
+	struct usbkey now[USBKEY_MAX];
+	size_t n;
+	if (tech_keys == NULL || !usbkey_wait(tech_keys, 0))
+		return;
+	n = usbkey_present(tech_keys, now, USBKEY_MAX);
+	for (size_t i = 0; i < nseen; i++) {
+		bool still = false;
+		for (size_t j = 0; j < n; j++)
+			still = still || strcmp(seen[i].devnode, now[j].devnode) == 0;
+		if (!still)
+			app_maintenance_key_gone(a, seen[i].devnode);
+	}
+	for (size_t j = 0; j < n; j++) {
+		bool known = false;
+		char *doc = NULL;
+		size_t len = 0;
+		for (size_t i = 0; i < nseen; i++)
+			known = known || strcmp(seen[i].devnode, now[j].devnode) == 0;
+		if (!known && usbkey_read(&now[j], MAINT_TOKEN_NAME, MAINT_TOKEN_MAX, &doc, &len) ==
+				      ISO_OK)
+			app_maintenance_key(a, doc, len, now[j].devnode);
+		free(doc);
+	}
+	memcpy(seen, now, n * sizeof now[0]);
+	nseen = n;
+}
 
 static void usb_check(struct app *a)
 {
@@ -133,6 +174,7 @@ static void usb_check(struct app *a)
 		if (changed)
 			app_usb(a, alert);
 	}
+	keys_check(a);
 }
 
 static void frame(struct app *a)
@@ -146,6 +188,9 @@ static void frame(struct app *a)
 static bool wait_screen(struct app *a, const char *name)
 {
 	for (int i = 0; i < 3000 && !stop; i++) {
+		if (mm_active(&a->mm) && strncmp(name, "maintenance-", 12) == 0 &&
+		    strcmp(name + 12, mm_screen_name(a->mm.screen)) == 0)
+			return true;
 		frame(a);
 		if (strcmp(session_screen_name(app_screen(a)), name) == 0 && a->s.action == ACTION_NONE)
 			return true;
@@ -286,6 +331,16 @@ static int run_script(struct app *a, const char *path, const char *shots)
 				       memory_holds(bare, strlen(bare)));
 			OPENSSL_cleanse(secret, sizeof secret);
 			OPENSSL_cleanse(bare, sizeof bare);
+		} else if (strcmp(cmd, "maintenance-key") == 0 && arg != NULL) {
+			/* the technician's key plugged, its token read from a file */
+			char *doc = NULL;
+			size_t dl = 0;
+			ok = iso_file_read(arg, MAINT_TOKEN_MAX, &doc, &dl) == ISO_OK;
+			if (ok)
+				app_maintenance_key(a, doc, dl, "script");
+			free(doc);
+		} else if (strcmp(cmd, "maintenance-key-removed") == 0) {
+			app_maintenance_key_gone(a, "script");
 		} else if (strcmp(cmd, "tracker") == 0) {
 			/* the receipt shown: its poll and tracker, for the demo's check */
 			if (a->s.current >= 0)
@@ -316,7 +371,9 @@ static bool size_arg(const char *s, int *w, int *h)
 
 int main(int argc, char **argv)
 {
-	const char *cpath = NULL, *script = NULL, *shots = ".", *trace = NULL, *bad = NULL;
+	const char *cpath = NULL, *script = NULL, *shots = ".", *trace = NULL, *bad = NULL,
+		   *techkey = NULL, *manifest = NULL;
+	EVP_PKEY *tkey = NULL;
 	static const char *const allowed[] = {"operation", "client_cert", "client_key", "journal",
 					      "language", "px_per_mm", "touch_keyboard", NULL};
 	int w = 0, h = 0, rc = 1, line = 0;
@@ -375,6 +432,10 @@ int main(int argc, char **argv)
 			shots = argv[++i];
 		else if (strcmp(argv[i], "--trace") == 0 && v != NULL)
 			trace = argv[++i];
+		else if (strcmp(argv[i], "--technician-key") == 0 && v != NULL)
+			techkey = argv[++i];
+		else if (strcmp(argv[i], "--manifest") == 0 && v != NULL)
+			manifest = argv[++i];
 		else {
 			usage(stderr);
 			return 2;
@@ -421,6 +482,12 @@ int main(int argc, char **argv)
 	if (config_get(c, "px_per_mm") != NULL &&
 	    ((ppm = strtod(config_get(c, "px_per_mm"), NULL)) < 2 || ppm > 20)) {
 		fprintf(stderr, "%s: %s: px_per_mm: between 2 and 20\n", prog, cpath);
+		rc = 2;
+		goto out;
+	}
+	if (techkey != NULL && (err = signature_key_read(techkey, 0, &tkey)) != ISO_OK) {
+		fprintf(stderr, "%s: --technician-key %s: %s\n", prog, techkey,
+			iso_strerror(err, ISO_LANG_EN));
 		rc = 2;
 		goto out;
 	}
@@ -491,6 +558,12 @@ int main(int argc, char **argv)
 		goto out;
 	app_ok = true;
 	a.journal = journal;
+	a.mt.key = tkey;
+	a.mt.kiosk = name;
+	a.mt.journal_path = config_get(c, "journal");
+	a.mt.manifest_path = manifest;
+	a.mt.tested = headless;
+	snprintf(a.mt.export_dir, sizeof a.mt.export_dir, "%s", shots);
 	a.keyboard = config_get(c, "touch_keyboard") != NULL &&
 		     strcmp(config_get(c, "touch_keyboard"), "yes") == 0;
 	kiosk_journal_add(journal, EV_KIOSK_START, OUTCOME_SUCCESS, now_s());
@@ -500,8 +573,15 @@ int main(int argc, char **argv)
 	 * script's too: the tests plug devices with umockdev) */
 	if ((err = usb_watch_open(&usb)) != ISO_OK)
 		fprintf(stderr, "%s: no USB watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
+	/* the technician's key (maintenance), only with the technician key */
+	if (tkey != NULL && (err = usbkey_watch_open(&tech_keys)) != ISO_OK)
+		fprintf(stderr, "%s: no USB key watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
+	if (tech_keys != NULL)
+		nseen = usbkey_present(tech_keys, seen, USBKEY_MAX);
 	if (headless) {
 		rc = run_script(&a, script, shots);
+		if (rc == 0 && app_exit_status(&a) != 0)
+			rc = app_exit_status(&a);
 		goto out;
 	}
 	/* the spoken guidance, to the post's headphones */
@@ -517,16 +597,23 @@ int main(int argc, char **argv)
 		app_step(&a, now_s());
 		app_draw(&a);
 		SDL_RenderPresent(r);
-		if (!shown && a.trace != NULL) {
-			/* the first frame is on screen: input may come */
-			fprintf(a.trace, "READY\n");
-			fflush(a.trace);
+		if (!shown) {
+			/* the first frame is on screen: input may come (the image's
+			 * boot measure waits for this line) */
+			fprintf(stderr, "%s: ready\n", prog);
+			if (a.trace != NULL) {
+				fprintf(a.trace, "READY\n");
+				fflush(a.trace);
+			}
 		}
+		if (app_exit_status(&a) != 0)
+			break; /* the technician's restart or shutdown */
 		SDL_Delay(16);
 	}
-	rc = 0;
+	rc = app_exit_status(&a);
 out:
 	usb_watch_close(usb);
+	usbkey_watch_close(tech_keys);
 	if (app_ok) {
 		if (a.trace != NULL)
 			fclose(a.trace);
@@ -544,6 +631,7 @@ out:
 		TTF_Quit();
 	SDL_Quit();
 	shell_free(sh);
+	EVP_PKEY_free(tkey);
 	operation_free(op);
 	free(json);
 	config_free(c);

@@ -741,3 +741,199 @@ int screen_hit(const struct screen_layout *l, int x, int y)
 	}
 	return 0;
 }
+
+/* ---- the technician's maintenance mode ---- */
+
+/* text lines (a report, the journal's entries), one line each (a long
+ * line wraps), in the content box: those that fit */
+static void text_lines(struct page *pg, const char *text)
+{
+	struct ui *u = pg->u;
+	SDL_Rect c = pg->content;
+	int y = c.y;
+	for (const char *p = text; p != NULL && *p != '\0';) {
+		size_t l = strcspn(p, "\n");
+		int h = ui_text_n(u, u->body, p, l, 0, 0, c.w, u->p->text, true);
+		if (y + h > c.y + c.h)
+			break;
+		y += ui_text_n(u, u->body, p, l, c.x, y, c.w, u->p->text, false);
+		p += l;
+		p += *p == '\n';
+	}
+}
+
+static void maint_pin(struct page *pg, const struct maint_mode *m, const struct maint_view *mv)
+{
+	struct ui *u = pg->u;
+	char text[1024], dotted[128], wrong[128] = "";
+	int k = u->m.target_px, gap = u->m.gap_px, y;
+	SDL_Rect c;
+	tr_args(pg->v->lang, TXT_M_PIN_TEXT,
+		(const struct tr_arg[]){{"{who}", m->tok.technician}, {"{until}", mv->until}}, 2, text,
+		sizeof text);
+	if (m->failures > 0)
+		tr_n(pg->v->lang, TXT_M_PIN_WRONG, m->failures, wrong, sizeof wrong);
+	page_begin(pg, T(pg, TXT_M_PIN_TITLE), text, wrong[0] != '\0' ? wrong : NULL);
+	c = pg->content;
+	dots(dotted, sizeof dotted, (int)strlen(m->pin));
+	y = c.y;
+	{
+		SDL_Rect box = {c.x + (c.w - 6 * k) / 2, y, 6 * k, k};
+		ui_fill(u, box, u->p->background);
+		ui_frame(u, box, 2, u->p->text);
+		ui_text_centred(u, u->body, dotted, box, u->p->text);
+		y += k + gap;
+	}
+	/* a telephone pad: 1 2 3 / 4 5 6 / 7 8 9 / erase 0 */
+	for (int i = 0; i < 11; i++) {
+		int row = i / 3, col = i == 10 ? 1 : i % 3, id = i < 9 ? ID_M_DIGIT + 1 + i
+							      : i == 9 ? ID_M_PIN_ERASE
+								       : ID_M_DIGIT;
+		char label[32];
+		SDL_Rect b = {c.x + (c.w - 3 * (k + gap)) / 2 + col * (k + gap), y + row * (k + gap), k, k};
+		if (i == 9)
+			snprintf(label, sizeof label, "⌫");
+		else
+			snprintf(label, sizeof label, "%d", i < 9 ? i + 1 : 0);
+		ui_button(u, b, label, UI_BUTTON_SECOND, pg->v->focus == id);
+		target(pg, b, id, i == 9 ? T(pg, TXT_ERASE) : label);
+	}
+	page_buttons(pg, ID_BACK, TXT_BACK, ID_M_PIN_OK, TXT_M_OK, UI_BUTTON_MAIN);
+}
+
+static void maint_menu(struct page *pg, const struct maint_mode *m)
+{
+	static const enum msg labels[] = {
+		[MM_VERSION] = TXT_M_VERSION, [MM_NETWORK] = TXT_M_NETWORK, [MM_CLOCK] = TXT_M_CLOCK,
+		[MM_PATTERN] = TXT_M_PATTERN, [MM_KEYBOARD] = TXT_M_KEYBOARD, [MM_AUDIO] = TXT_M_AUDIO,
+		[MM_USB] = TXT_M_USB,	      [MM_JOURNAL] = TXT_M_JOURNAL,   [MM_EXPORT] = TXT_M_EXPORT,
+		[MM_POWER] = TXT_M_POWER,
+	};
+	struct ui *u = pg->u;
+	char text[1024];
+	int gap = u->m.gap_px, h = u->m.target_px, n = MM_TOOLS_LAST - MM_TOOLS_FIRST + 1, cols, rows;
+	SDL_Rect c;
+	tr_args(pg->v->lang, TXT_M_MENU_TEXT, (const struct tr_arg[]){{"{who}", m->tok.technician}},
+		1, text, sizeof text);
+	page_begin(pg, T(pg, TXT_M_MENU_TITLE), text, NULL);
+	c = pg->content;
+	rows = c.h / (h + gap);
+	if (rows < 1)
+		rows = 1;
+	cols = (n + rows - 1) / rows;
+	rows = (n + cols - 1) / cols;
+	for (int i = 0; i < n; i++) {
+		int col = i / rows, row = i % rows, w = (c.w - (cols - 1) * 2 * gap) / cols;
+		SDL_Rect b = {c.x + col * (w + 2 * gap), c.y + row * (h + gap), w, h};
+		enum mm_screen s = (enum mm_screen)(MM_TOOLS_FIRST + i);
+		ui_button(u, b, T(pg, labels[s]), UI_BUTTON_SECOND, pg->v->focus == ID_M_TOOL + (int)s);
+		target(pg, b, ID_M_TOOL + (int)s, T(pg, labels[s]));
+	}
+	page_buttons(pg, ID_M_LEAVE, TXT_M_LEAVE, 0, TXT_BACK, UI_BUTTON_MAIN);
+}
+
+static void maint_pattern(struct page *pg, const struct maint_view *mv)
+{
+	struct ui *u = pg->u;
+	static const struct ui_color bars[] = {{255, 255, 255}, {255, 255, 0}, {0, 255, 255},
+					       {0, 255, 0},	{255, 0, 255}, {255, 0, 0},
+					       {0, 0, 255},	{0, 0, 0}};
+	int step = u->m.target_px, n = (int)(sizeof bars / sizeof bars[0]), bw = u->w / n,
+	    corner = u->m.target_px;
+	ui_clear(u);
+	pg->l->spoken[0] = '\0';
+	append_utf8(pg->l->spoken, sizeof pg->l->spoken, T(pg, TXT_M_PATTERN_TEXT));
+	for (int x = 0; x < u->w; x += step)
+		ui_fill(u, (SDL_Rect){x, 0, 1, u->h}, u->p->muted);
+	for (int y = 0; y < u->h; y += step)
+		ui_fill(u, (SDL_Rect){0, y, u->w, 1}, u->p->muted);
+	for (int i = 0; i < n; i++)
+		ui_fill(u, (SDL_Rect){i * bw, u->h / 3, bw, u->h / 6}, bars[i]);
+	ui_fill(u, (SDL_Rect){0, 0, corner, corner}, u->p->text);
+	ui_fill(u, (SDL_Rect){u->w - corner, 0, corner, corner}, u->p->text);
+	ui_fill(u, (SDL_Rect){0, u->h - corner, corner, corner}, u->p->text);
+	ui_fill(u, (SDL_Rect){u->w - corner, u->h - corner, corner, corner}, u->p->text);
+	ui_text(u, u->body, T(pg, TXT_M_PATTERN_TEXT), corner + u->m.gap_px, u->m.margin_px,
+		u->w - 2 * corner - 2 * u->m.gap_px, u->p->text, false);
+	if (mv->touch_x >= 0) {
+		ui_fill(u, (SDL_Rect){mv->touch_x - step / 2, mv->touch_y - 2, step, 5}, u->p->alert);
+		ui_fill(u, (SDL_Rect){mv->touch_x - 2, mv->touch_y - step / 2, 5, step}, u->p->alert);
+	}
+	pg->content = (SDL_Rect){0, 0, u->w, u->h};
+	page_buttons(pg, ID_M_MENU, TXT_M_MENU, 0, TXT_BACK, UI_BUTTON_MAIN);
+}
+
+/* A tool's page: its report (or "checking"), and its buttons. */
+static void maint_tool(struct page *pg, const struct maint_mode *m, const struct maint_view *mv,
+		       enum msg title)
+{
+	char text[256] = "";
+	const char *body = m->action != MMA_NONE ? T(pg, TXT_M_WORKING) : m->result;
+	if (m->screen == MM_KEYBOARD) {
+		page_begin(pg, T(pg, title), T(pg, TXT_M_KEYBOARD_TEXT), NULL);
+		ui_text_centred(pg->u, pg->u->title,
+				m->key_seen[0] != '\0' ? m->key_seen : T(pg, TXT_M_KEYBOARD_NONE),
+				pg->content, pg->u->p->text);
+		append_utf8(pg->l->spoken, sizeof pg->l->spoken, m->key_seen);
+		page_buttons(pg, ID_M_MENU, TXT_M_MENU, 0, TXT_BACK, UI_BUTTON_MAIN);
+		return;
+	}
+	if (m->screen == MM_POWER) {
+		const int ids[3] = {ID_M_MENU, ID_M_REBOOT, ID_M_POWEROFF};
+		const enum msg labels[3] = {TXT_M_MENU, TXT_M_REBOOT, TXT_M_POWEROFF};
+		page_begin(pg, T(pg, title), T(pg, TXT_M_POWER_TEXT), NULL);
+		page_buttons3(pg, ids, labels, UI_BUTTON_ALERT);
+		return;
+	}
+	if (m->screen == MM_AUDIO)
+		snprintf(text, sizeof text, "%s", T(pg, TXT_M_AUDIO_TEXT));
+	page_begin(pg, T(pg, title), text[0] != '\0' ? text : NULL,
+		   m->action == MMA_NONE && !m->result_ok && m->result[0] != '\0' ? m->result : NULL);
+	if (m->screen == MM_JOURNAL)
+		text_lines(pg, mv->journal != NULL ? mv->journal : "");
+	else if (m->result_ok || m->action != MMA_NONE)
+		text_lines(pg, body);
+	append_utf8(pg->l->spoken, sizeof pg->l->spoken, body);
+	if (m->screen == MM_JOURNAL) {
+		const int ids[3] = {ID_M_MENU, ID_M_PAGE_PREV, ID_M_PAGE_NEXT};
+		const enum msg labels[3] = {TXT_M_MENU, TXT_PAGE_PREV, TXT_PAGE_NEXT};
+		page_buttons3(pg, ids, labels, UI_BUTTON_SECOND);
+	} else {
+		page_buttons(pg, ID_M_MENU, TXT_M_MENU, m->action == MMA_NONE ? ID_M_AGAIN : 0,
+			     TXT_M_AGAIN, UI_BUTTON_MAIN);
+	}
+}
+
+void screen_draw_maintenance(struct ui *u, const struct maint_mode *m, const struct screen_view *v,
+			     const struct maint_view *mv, struct screen_layout *out)
+{
+	static const enum msg titles[] = {
+		[MM_VERSION] = TXT_M_VERSION, [MM_NETWORK] = TXT_M_NETWORK, [MM_CLOCK] = TXT_M_CLOCK,
+		[MM_PATTERN] = TXT_M_PATTERN, [MM_KEYBOARD] = TXT_M_KEYBOARD, [MM_AUDIO] = TXT_M_AUDIO,
+		[MM_USB] = TXT_M_USB,	      [MM_JOURNAL] = TXT_M_JOURNAL,   [MM_EXPORT] = TXT_M_EXPORT,
+		[MM_POWER] = TXT_M_POWER,
+	};
+	struct page pg = {u, v, out, {0, 0, 0, 0}};
+	char text[512];
+	memset(out, 0, sizeof *out);
+	switch (m->screen) {
+	case MM_OFF:
+		break;
+	case MM_REFUSED:
+		snprintf(text, sizeof text, "%s.", iso_strerror(m->refusal, v->lang));
+		page_begin(&pg, T(&pg, TXT_M_REFUSED_TITLE), T(&pg, TXT_M_REFUSED_TEXT), text);
+		break;
+	case MM_PIN:
+		maint_pin(&pg, m, mv);
+		break;
+	case MM_MENU:
+		maint_menu(&pg, m);
+		break;
+	case MM_PATTERN:
+		maint_pattern(&pg, mv);
+		break;
+	default:
+		maint_tool(&pg, m, mv, titles[m->screen]);
+		break;
+	}
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "draw.h"
+#include "maintmode.h"
 #include "operation.h"
 #include "session.h"
 #include "strings.h"
@@ -45,6 +46,18 @@ enum target_id {
 	ID_VIEW_PAGE_NEXT,
 	ID_POLL = 100,  /* + poll index */
 	ID_CHOICE = 200, /* + choice (0 blank, 1.. lists) */
+	/* the technician's maintenance mode */
+	ID_M_TOOL = 300, /* + enum mm_screen */
+	ID_M_DIGIT = 400, /* + digit */
+	ID_M_PIN_ERASE = 410,
+	ID_M_PIN_OK,
+	ID_M_LEAVE,
+	ID_M_MENU,
+	ID_M_AGAIN,
+	ID_M_REBOOT,
+	ID_M_POWEROFF,
+	ID_M_PAGE_PREV,
+	ID_M_PAGE_NEXT,
 	ID_KEY = 1000   /* + the character of an on-screen key (ASCII) */
 };
 
@@ -87,6 +100,17 @@ struct screen_view {
 
 void screen_draw(struct ui *u, const struct session *s, const struct screen_view *v,
 		 struct screen_layout *out);
+
+/* The maintenance mode's screens (maintmode.h): v gives the language and
+ * the focus; the journal's text (its lines, newest last) for MM_JOURNAL;
+ * the touches of the test pattern. */
+struct maint_view {
+	const char *journal;     /* MM_JOURNAL: the entries, a line each */
+	int touch_x, touch_y;    /* MM_PATTERN: the last touch, or -1 */
+	const char *until;       /* MM_PIN: the token's end, as said */
+};
+void screen_draw_maintenance(struct ui *u, const struct maint_mode *m, const struct screen_view *v,
+			     const struct maint_view *mv, struct screen_layout *out);
 /* The target under a point, or 0. */
 int screen_hit(const struct screen_layout *l, int x, int y);
 

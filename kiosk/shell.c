@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ballot.h"
 
 struct shell {
 	const struct operation *op;
 	struct net *net;
+	struct net *quick; /* maintenance's checks: one short attempt each */
 	enum iso_lang lang;
 	struct net_server registry;
 	struct net_server *urns; /* per poll of op, with their failover state */
@@ -26,7 +28,9 @@ enum iso_err shell_new(const struct operation *op, const struct net_config *nc,
 		free(sh);
 		return ISO_E_NOMEM;
 	}
-	if ((err = net_new(nc, &sh->net)) != ISO_OK) {
+	struct net_config qc = {nc->client_cert, nc->client_key, 2000, 4000, 4000, 250};
+	if ((err = net_new(nc, &sh->net)) != ISO_OK || (err = net_new(&qc, &sh->quick)) != ISO_OK) {
+		net_free(sh->net);
 		free(sh->urns);
 		free(sh);
 		return err;
@@ -45,6 +49,7 @@ void shell_free(struct shell *sh)
 	if (sh == NULL)
 		return;
 	net_free(sh->net);
+	net_free(sh->quick);
 	free(sh->urns);
 	free(sh);
 }
@@ -272,4 +277,101 @@ void shell_perform(struct shell *sh, struct session *s)
 	case ACTION_NONE:
 		break;
 	}
+}
+
+/* ---- the technician's maintenance (maintmode.h) ---- */
+
+enum iso_err shell_maintenance_report(struct shell *sh, const char *event, const char *outcome,
+				      const char *time, const char *detail)
+{
+	struct net_answer a = {0};
+	enum iso_err err = net_request(sh->quick, &sh->registry, "POST", "/maintenance",
+				       json_pack("{s:s, s:s, s:s, s:s}", "event", event, "outcome",
+						 outcome, "time", time, "detail", detail),
+				       &a);
+	if (err == ISO_OK)
+		err = net_refusal(&a);
+	net_answer_clear(&a);
+	return err;
+}
+
+static int64_t ms_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One address of a server: GET /status, its key against its pin. */
+static bool check_endpoint(struct shell *sh, const char *name, const struct net_endpoint *e,
+			   enum iso_lang lang, char *out, size_t size)
+{
+	struct net_server one = {name, *e, {"", ""}, 0};
+	struct net_answer a = {0};
+	int64_t t0 = ms_now();
+	enum iso_err err = net_request(sh->quick, &one, "GET", "/status", NULL, &a);
+	size_t n = strlen(out);
+	bool ok = err == ISO_OK && a.status == 200;
+	if (n + 1 >= size)
+		return ok;
+	if (ok)
+		snprintf(out + n, size - n, lang == ISO_LANG_EN ? "%s %s: reached, key as pinned (%lld ms)\n"
+							       : "%s %s : joignable, clé conforme à l’empreinte (%lld ms)\n",
+			 name, e->url, (long long)(ms_now() - t0));
+	else if (err == ISO_E_PIN_MISMATCH)
+		snprintf(out + n, size - n, lang == ISO_LANG_EN ? "%s %s: KEY DOES NOT MATCH ITS PIN\n"
+							       : "%s %s : CLÉ NON CONFORME À L’EMPREINTE\n",
+			 name, e->url);
+	else
+		snprintf(out + n, size - n, lang == ISO_LANG_EN ? "%s %s: not reached (%s)\n"
+							       : "%s %s : injoignable (%s)\n",
+			 name, e->url, iso_strerror(err != ISO_OK ? err : ISO_E_SERVER_ANSWER, lang));
+	net_answer_clear(&a);
+	return ok;
+}
+
+static bool check_server(struct shell *sh, const char *name, const struct net_server *s,
+			 enum iso_lang lang, char *out, size_t size)
+{
+	char backup[300];
+	bool ok = check_endpoint(sh, name, &s->primary, lang, out, size);
+	snprintf(backup, sizeof backup, "%s (%s)", name, lang == ISO_LANG_EN ? "backup" : "secours");
+	if (s->backup.url[0] != '\0')
+		ok = check_endpoint(sh, backup, &s->backup, lang, out, size) && ok;
+	return ok;
+}
+
+bool shell_check_servers(struct shell *sh, enum iso_lang lang, char *out, size_t size)
+{
+	bool ok;
+	out[0] = '\0';
+	ok = check_server(sh, lang == ISO_LANG_EN ? "registry" : "registre", &sh->op->registry, lang,
+			  out, size);
+	for (size_t i = 0; i < sh->op->npolls; i++) {
+		char name[300];
+		snprintf(name, sizeof name, "%s %s", lang == ISO_LANG_EN ? "urn" : "urne",
+			 sh->op->polls[i].name);
+		ok = check_server(sh, name, &sh->op->polls[i].urn, lang, out, size) && ok;
+	}
+	return ok;
+}
+
+enum iso_err shell_clock_offset(struct shell *sh, int64_t *ret_offset, int64_t *ret_rtt_ms)
+{
+	struct net_server reg = sh->registry;
+	struct net_answer a = {0};
+	int64_t t0 = ms_now(), before = (int64_t)time(NULL), after, rtt;
+	enum iso_err err = net_request(sh->quick, &reg, "GET", "/status", NULL, &a);
+	const json_t *t = json_object_get(a.body, "time");
+	after = (int64_t)time(NULL);
+	rtt = ms_now() - t0;
+	if (err == ISO_OK && (a.status != 200 || !json_is_integer(t)))
+		err = ISO_E_SERVER_ANSWER;
+	if (err == ISO_OK) {
+		/* the server read its clock about half-way */
+		*ret_offset = (int64_t)json_integer_value(t) - (before + after) / 2;
+		*ret_rtt_ms = rtt;
+	}
+	net_answer_clear(&a);
+	return err;
 }

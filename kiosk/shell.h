@@ -32,4 +32,17 @@ void shell_perform(struct shell *sh, struct session *s);
  * last call (for the journal's failover event; never which request). */
 int shell_take_failovers(struct shell *sh);
 
+/* ---- the technician's maintenance (never during a voter's session) ---- */
+
+/* A maintenance event sent to the registry (POST /maintenance), one short
+ * attempt: the bureau is told at once (R-D11-INTERV). */
+enum iso_err shell_maintenance_report(struct shell *sh, const char *event, const char *outcome,
+				      const char *time, const char *detail);
+/* Each address of each server (registry, urns, their backups) reached by
+ * GET /status, its key against its pin: a line each into out; true when
+ * all answered with their pinned keys. */
+bool shell_check_servers(struct shell *sh, enum iso_lang lang, char *out, size_t size);
+/* The registry's clock minus this post's (seconds) and the round trip. */
+enum iso_err shell_clock_offset(struct shell *sh, int64_t *ret_offset, int64_t *ret_rtt_ms);
+
 #endif

@@ -141,3 +141,37 @@ void usb_watch_read(struct usb_watch *w, bool *ret_changed, bool *ret_alert)
 	}
 	*ret_alert = usb_rule_alert(&w->rule);
 }
+
+enum iso_err usb_list(char *out, size_t size)
+{
+	struct udev *u = udev_new();
+	struct udev_enumerate *en = u != NULL ? udev_enumerate_new(u) : NULL;
+	struct udev_list_entry *e;
+	size_t n = 0;
+	out[0] = '\0';
+	if (en == NULL || udev_enumerate_add_match_subsystem(en, "usb") < 0 ||
+	    udev_enumerate_scan_devices(en) < 0) {
+		udev_enumerate_unref(en);
+		udev_unref(u);
+		return ISO_E_IO;
+	}
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
+	{
+		struct udev_device *d = udev_device_new_from_syspath(u, udev_list_entry_get_name(e));
+		const char *type = d != NULL ? udev_device_get_devtype(d) : NULL;
+		if (type != NULL && strcmp(type, "usb_device") == 0 && n + 1 < size) {
+			const char *v = udev_device_get_sysattr_value(d, "idVendor"),
+				   *p = udev_device_get_sysattr_value(d, "idProduct"),
+				   *m = udev_device_get_sysattr_value(d, "manufacturer"),
+				   *pr = udev_device_get_sysattr_value(d, "product");
+			int k = snprintf(out + n, size - n, "%s:%s %s %s\n", v ? v : "?", p ? p : "?",
+					 m ? m : "", pr ? pr : "");
+			if (k > 0)
+				n += (size_t)k < size - n ? (size_t)k : size - n - 1;
+		}
+		udev_device_unref(d);
+	}
+	udev_enumerate_unref(en);
+	udev_unref(u);
+	return ISO_OK;
+}

@@ -50,4 +50,8 @@ int usb_watch_fd(const struct usb_watch *w);
  * state changed, *ret_alert the state now. */
 void usb_watch_read(struct usb_watch *w, bool *ret_changed, bool *ret_alert);
 
+/* The USB devices present, a line each ("1d6b:0002 Linux Foundation 2.0
+ * root hub"), for the technician's maintenance screen. */
+enum iso_err usb_list(char *out, size_t size);
+
 #endif

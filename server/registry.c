@@ -670,6 +670,44 @@ enum iso_err registry_logout(struct registry *r, const char *session, const char
 	return r->cfg.store->ops->logout(r->cfg.store, token_hash, kiosk, now_of(r));
 }
 
+/* ---- the kiosks' maintenance ---- */
+
+int64_t registry_now(const struct registry *r)
+{
+	return now_of(r);
+}
+
+enum iso_err registry_maintenance(struct registry *r, const char *kiosk, const char *detail)
+{
+	if (!kiosk_ok(kiosk))
+		return ISO_E_CLIENT_CERT;
+	return r->cfg.store->ops->journal(r->cfg.store, now_of(r), kiosk, "maintenance", detail);
+}
+
+static enum iso_err intervention(void *arg, int64_t seq, int64_t time, const char *actor,
+				 const char *detail)
+{
+	json_t *report = json_loads(detail, 0, NULL);
+	int rc = json_array_append_new(arg, json_pack("{s:I, s:I, s:s, s:o}", "seq", (json_int_t)seq,
+						      "time", (json_int_t)time, "kiosk", actor,
+						      "report", report != NULL ? report : json_string(detail)));
+	return rc == 0 ? ISO_OK : ISO_E_NOMEM;
+}
+
+enum iso_err registry_interventions(struct registry *r, json_t **ret)
+{
+	json_t *list = json_array();
+	enum iso_err err = list != NULL ? r->cfg.store->ops->each_event(r->cfg.store, "maintenance",
+									  intervention, list)
+					: ISO_E_NOMEM;
+	if (err != ISO_OK) {
+		json_decref(list);
+		return err;
+	}
+	*ret = json_pack("{s:o}", "interventions", list);
+	return *ret != NULL ? ISO_OK : ISO_E_NOMEM;
+}
+
 /* ---- the bureau ---- */
 
 static json_t *counts_json(const struct registry_poll_count *c, size_t n)

@@ -119,11 +119,23 @@ enum iso_err registry_confirm(struct registry *r, const char *session, const cha
 
 enum iso_err registry_logout(struct registry *r, const char *session, const char *kiosk);
 
+/* A kiosk's maintenance event (R-D11-INTERV: the bureau is told at once):
+ * journaled as "maintenance" with the kiosk as actor and detail, the
+ * kiosk's own report (compact JSON: event, outcome, time, detail — who
+ * and what, never a voter's data). Accepted in every phase. */
+enum iso_err registry_maintenance(struct registry *r, const char *kiosk, const char *detail);
+/* The registry's clock (seconds): a kiosk's maintenance measures its
+ * offset to it through GET /status. */
+int64_t registry_now(const struct registry *r);
+
 /* ---- the bureau (R-D11-NOPARTIAL: nothing of this reaches a kiosk) ---- */
 
 enum iso_err registry_phase(struct registry *r, enum registry_phase *ret);
 /* {"phase", "polls":[{"poll","name","voters","pending","voted"}]} */
 enum iso_err registry_counts(struct registry *r, json_t **ret);
+/* {"interventions":[{"seq","time","kiosk","report"}]}: the kiosks'
+ * maintenance events, in order. */
+enum iso_err registry_interventions(struct registry *r, json_t **ret);
 /* The émargement list, CSV (emargement.h), malloc'd. */
 enum iso_err registry_emargement_csv(struct registry *r, char **ret, size_t *ret_len);
 /* {"pending":[{"identifier","name","poll","since"}]}: voters given a

@@ -178,14 +178,37 @@ static void get_status(struct registry *r, struct https_response *resp)
 	if (err != ISO_OK)
 		reply_err(resp, err, 0);
 	else
-		https_reply_json(resp, 200, json_pack("{s:s}", "phase", registry_phase_name(ph)));
+		https_reply_json(resp, 200, json_pack("{s:s, s:I}", "phase", registry_phase_name(ph),
+						      "time", (json_int_t)registry_now(r)));
+}
+
+/* A kiosk's maintenance event: {"event","outcome","time","detail"}, its
+ * compact JSON journaled as it came (fields checked, nothing else). */
+static void post_maintenance(struct registry *r, const struct https_request *req,
+			     struct https_response *resp)
+{
+	static const struct field_spec spec[] = {
+		{"event", 64}, {"outcome", 16}, {"time", 32}, {"detail", 400}};
+	json_t *body = NULL, *f[4];
+	char *detail = NULL;
+	enum iso_err err = body_read(req, spec, 4, &body, f);
+	if (err == ISO_OK) {
+		detail = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+		err = detail != NULL ? registry_maintenance(r, req->client, detail) : ISO_E_NOMEM;
+	}
+	free(detail);
+	json_decref(body);
+	if (err != ISO_OK)
+		reply_err(resp, err, 0);
+	else
+		https_reply_json(resp, 200, json_pack("{s:s}", "maintenance", "journaled"));
 }
 
 void registry_handle_kiosk(void *arg, const struct https_request *req,
 			   struct https_response *resp)
 {
-	static const char *const paths[] = {"/login", "/validate", "/confirm", "/logout",
-					    "/status", NULL};
+	static const char *const paths[] = {"/login",  "/validate", "/confirm", "/logout",
+					    "/status", "/maintenance", NULL};
 	struct registry *r = arg;
 	if (!registry_text_ok(req->client, REGISTRY_KIOSK_MAX)) {
 		https_reply_error(resp, 403, ISO_E_CLIENT_CERT, NULL);
@@ -201,6 +224,8 @@ void registry_handle_kiosk(void *arg, const struct https_request *req,
 		post_logout(r, req, resp);
 	else if (https_is(req, "GET", "/status"))
 		get_status(r, resp);
+	else if (https_is(req, "POST", "/maintenance"))
+		post_maintenance(r, req, resp);
 	else
 		https_reply_unrouted(req, resp, paths);
 }
@@ -262,7 +287,7 @@ void registry_handle_bureau(void *arg, const struct https_request *req,
 {
 	static const char *const paths[] = {"/counts", "/emargement.csv", "/pending", "/journal",
 					    "/seals",  "/metrics",	  "/suspend", "/resume",
-					    "/stop",   NULL};
+					    "/stop",   "/interventions",  NULL};
 	struct registry *r = arg;
 	json_t *o = NULL;
 	char actor[REGISTRY_KIOSK_MAX + 16];
@@ -283,6 +308,11 @@ void registry_handle_bureau(void *arg, const struct https_request *req,
 	}
 	if (https_is(req, "GET", "/journal")) {
 		get_journal(r, resp);
+		return;
+	}
+	if (https_is(req, "GET", "/interventions")) {
+		err = registry_interventions(r, &o);
+		reply_json_of(resp, err, o);
 		return;
 	}
 	if (https_is(req, "GET", "/seals")) {

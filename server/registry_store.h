@@ -169,6 +169,12 @@ struct registry_store_ops {
 				const char *event, const char *detail);
 	enum iso_err (*verify_journal)(struct registry_store *s, int64_t *ret_count,
 				       int64_t *ret_bad, char ret_head[JOURNAL_HASH_LEN + 1]);
+	/* The journal's entries of one event, in order (the kiosks'
+	 * maintenance: R-D11-INTERV); fn's error stops the walk. */
+	enum iso_err (*each_event)(struct registry_store *s, const char *event,
+				   enum iso_err (*fn)(void *arg, int64_t seq, int64_t time,
+						      const char *actor, const char *detail),
+				   void *arg);
 };
 
 struct registry_store {

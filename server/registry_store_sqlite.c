@@ -1063,6 +1063,35 @@ static enum iso_err sq_verify_journal(struct registry_store *s, int64_t *ret_cou
 	return err;
 }
 
+static enum iso_err sq_each_event(struct registry_store *s, const char *event,
+				   enum iso_err (*fn)(void *arg, int64_t seq, int64_t time,
+						      const char *actor, const char *detail),
+				   void *arg)
+{
+	struct sqlite_registry *r = of(s);
+	sqlite3_stmt *q = NULL;
+	enum iso_err err;
+	int rc = SQLITE_DONE;
+	pthread_mutex_lock(&r->lock);
+	if ((err = query(r->db, &q,
+			 "SELECT seq, time, actor, detail FROM journal WHERE event = ? ORDER BY seq",
+			 "t", event)) == ISO_OK) {
+		while (err == ISO_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+			const char *actor = (const char *)sqlite3_column_text(q, 2);
+			const char *detail = (const char *)sqlite3_column_text(q, 3);
+			err = actor != NULL && detail != NULL
+				      ? fn(arg, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+					   actor, detail)
+				      : ISO_E_STORAGE;
+		}
+		if (err == ISO_OK && rc != SQLITE_DONE)
+			err = ISO_E_STORAGE;
+		sqlite3_finalize(q);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return err;
+}
+
 static const struct registry_store_ops sqlite_ops = {
 	.close = sq_close,
 	.state = sq_state,
@@ -1083,6 +1112,7 @@ static const struct registry_store_ops sqlite_ops = {
 	.counts = sq_counts,
 	.journal = sq_journal,
 	.verify_journal = sq_verify_journal,
+	.each_event = sq_each_event,
 };
 
 enum iso_err registry_store_open_sqlite(const char *path, struct registry_store **ret)

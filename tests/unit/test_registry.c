@@ -750,6 +750,32 @@ int main(void)
 		CHECK(route(registry_handle_kiosk, r, "GET", "/status", NULL, "kiosk-1", &o) == 200);
 		CHECK(o != NULL && strcmp(json_string_value(json_object_get(o, "phase")), "finished") == 0);
 		json_decref(o);
+		/* R-D11-INTERV: a kiosk's maintenance event, journaled in every
+		 * phase and listed to the bureau; the status says the clock */
+		CHECK(route(registry_handle_kiosk, r, "GET", "/status", NULL, "kiosk-1", &o) == 200);
+		CHECK(o != NULL && json_is_integer(json_object_get(o, "time")));
+		json_decref(o);
+		CHECK(route(registry_handle_kiosk, r, "POST", "/maintenance",
+			    "{\"event\":\"maintenance-start\",\"outcome\":\"success\","
+			    "\"time\":\"2026-12-01T08:00:00Z\",\"detail\":\"technician=Jean token=ab\"}",
+			    "kiosk-1", &o) == 200);
+		json_decref(o);
+		CHECK(route(registry_handle_kiosk, r, "POST", "/maintenance",
+			    "{\"event\":\"maintenance-start\",\"detail\":\"x\"}", "kiosk-1", &o) == 400);
+		json_decref(o);
+		CHECK(route(registry_handle_bureau, r, "GET", "/interventions", NULL, "president", &o) ==
+		      200);
+		{
+			json_t *l = json_object_get(o, "interventions"), *e = json_array_get(l, 0);
+			CHECK(json_array_size(l) == 1);
+			CHECK(e != NULL &&
+			      strcmp(json_string_value(json_object_get(e, "kiosk")), "kiosk-1") == 0);
+			CHECK(e != NULL &&
+			      strcmp(json_string_value(json_object_get(json_object_get(e, "report"),
+								       "detail")),
+				     "technician=Jean token=ab") == 0);
+		}
+		json_decref(o);
 		CHECK(route(registry_handle_bureau, r, "GET", "/counts", NULL, "president", &o) == 200);
 		CHECK(json_array_size(json_object_get(o, "polls")) == 3);
 		json_decref(o);

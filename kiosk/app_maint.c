@@ -1,0 +1,452 @@
+/* The app's side of the technician's maintenance mode (maintmode.h): the
+ * token read from the technician's key and checked, the PIN pad, the
+ * tools performed (servers, clock, integrity, USB devices, the journal
+ * shown and exported to the key, the test sentence), and every event
+ * journaled with its detail and sent to the registry at once
+ * (R-D11-INTERV). The checks run on the main thread with short deadlines:
+ * maintenance happens only outside a voter's session. */
+#include "app.h"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "jsondoc.h"
+#include "timetext.h"
+#include "usb.h"
+#include "usbkey.h"
+
+#define JOURNAL_LINES_PAGE 14
+
+bool app_voter_present(const struct app *a)
+{
+	const struct session *s = &a->s;
+	enum session_screen sc = s->paused ? s->before_pause : s->screen;
+	if (sc == SCREEN_STILL_THERE)
+		sc = s->before_idle;
+	return atomic_load(&a->busy) || s->token[0] != '\0' ||
+	       (sc != SCREEN_WELCOME && sc != SCREEN_END && sc != SCREEN_ERROR) ||
+	       (sc == SCREEN_ERROR && s->identifier[0] != '\0');
+}
+
+int app_exit_status(const struct app *a)
+{
+	return a->mm.exit_status;
+}
+
+void app_maintenance_key(struct app *a, const char *doc, size_t len, const char *devnode)
+{
+	struct maint_token tok;
+	enum iso_err err = ISO_E_NO_TECHNICIAN_KEY;
+	const char *opname = a->op != NULL ? a->op->name : "";
+	if (mm_active(&a->mm))
+		return;
+	if (a->mt.key != NULL)
+		err = maint_token_check(a->mt.key, doc, len, opname, a->mt.kiosk, a->now, &tok);
+	mm_key_inserted(&a->mm, err, &tok, app_voter_present(a), a->now);
+	snprintf(a->mt.devnode, sizeof a->mt.devnode, "%s", devnode);
+	if (err == ISO_OK) {
+		char t[ISO_TIME_UTC_LEN];
+		iso_time_utc(tok.not_after, t);
+		iso_time_text(a->set.lang, t, a->mt.until, sizeof a->mt.until);
+	}
+	OPENSSL_cleanse(&tok, sizeof tok);
+	a->focus = a->mm.screen == MM_PIN ? ID_M_DIGIT + 1 : 0;
+	a->mt.touch_x = a->mt.touch_y = -1;
+}
+
+void app_maintenance_key_gone(struct app *a, const char *devnode)
+{
+	if (mm_active(&a->mm) && strcmp(devnode, a->mt.devnode) == 0) {
+		mm_key_removed(&a->mm, a->now);
+		a->mt.devnode[0] = '\0';
+	}
+}
+
+void maint_app_free(struct app *a)
+{
+	free(a->mt.journal_text);
+	a->mt.journal_text = NULL;
+}
+
+/* ---- the tools ---- */
+
+static enum iso_err file_sha256(const char *path, char hex[65])
+{
+	unsigned char buf[1 << 16], md[32];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t k;
+	enum iso_err err = ISO_OK;
+	if (c == NULL || fd < 0 || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		err = ISO_E_IO;
+		goto out;
+	}
+	while ((k = read(fd, buf, sizeof buf)) > 0)
+		EVP_DigestUpdate(c, buf, (size_t)k);
+	if (k < 0 || EVP_DigestFinal_ex(c, md, NULL) != 1)
+		err = ISO_E_IO;
+	else
+		iso_hex_encode(md, 32, hex);
+out:
+	if (fd >= 0)
+		close(fd);
+	EVP_MD_CTX_free(c);
+	return err;
+}
+
+static void version(struct app *a, char *out, size_t size, bool *ok)
+{
+	char exe[65] = "?", man[65] = "";
+	bool en = a->set.lang == ISO_LANG_EN;
+	*ok = file_sha256("/proc/self/exe", exe) == ISO_OK;
+	if (a->mt.manifest_path != NULL)
+		*ok = file_sha256(a->mt.manifest_path, man) == ISO_OK && *ok;
+	snprintf(out, size,
+		 "isoloir-kiosk %s\n%s %s\n%s %s\n%s %s\n%s %s%s%s\n%s %s\n",
+		 ISOLOIR_VERSION, en ? "post:" : "poste :", a->mt.kiosk,
+		 en ? "operation:" : "opération :", a->op != NULL ? a->op->name : "",
+		 en ? "program SHA-256:" : "programme SHA-256 :", exe,
+		 en ? "image manifest:" : "manifeste de l’image :",
+		 a->mt.manifest_path != NULL ? a->mt.manifest_path : (en ? "none" : "aucun"),
+		 man[0] != '\0' ? ", SHA-256 " : "", man,
+		 en ? "enrolment:" : "enrôlement :",
+		 a->mt.enrolment != NULL ? a->mt.enrolment : (en ? "none" : "aucun"));
+}
+
+static void clock_check(struct app *a, char *out, size_t size, bool *ok)
+{
+	int64_t off = 0, rtt = 0;
+	enum iso_err err = shell_clock_offset(a->sh, &off, &rtt);
+	bool en = a->set.lang == ISO_LANG_EN;
+	char mine[ISO_TIME_UTC_LEN];
+	iso_time_utc((int64_t)time(NULL), mine);
+	*ok = err == ISO_OK && off >= -2 && off <= 2;
+	if (err != ISO_OK)
+		snprintf(out, size, "%s %s\n", en ? "The registry's clock cannot be read:" :
+						      "L’horloge du registre ne peut être lue :",
+			 iso_strerror(err, a->set.lang));
+	else
+		snprintf(out, size,
+			 en ? "Post's clock: %s (UTC)\nOffset to the registry: %+lld s (round trip %lld ms)\n%s\n"
+			    : "Horloge du poste : %s (UTC)\nÉcart avec le registre : %+lld s (aller-retour %lld ms)\n%s\n",
+			 mine, (long long)off, (long long)rtt,
+			 *ok ? (en ? "Within 2 seconds." : "Moins de 2 secondes.")
+			     : (en ? "More than 2 seconds: check the time synchronisation (NTP)."
+				   : "Plus de 2 secondes : vérifiez la synchronisation de l’heure (NTP)."));
+}
+
+/* the journal's entries as lines, newest first, page p */
+static void journal_page(struct app *a)
+{
+	FILE *f = a->mt.journal_path != NULL ? fopen(a->mt.journal_path, "r") : NULL;
+	char line[4096], **lines = NULL;
+	size_t n = 0, cap = 0, total = 0;
+	free(a->mt.journal_text);
+	a->mt.journal_text = NULL;
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		json_t *o = json_loads(line, 0, NULL);
+		char text[1024];
+		const char *d = json_string_value(json_object_get(o, "detail"));
+		snprintf(text, sizeof text, "%lld  %s  %s  %s%s%s",
+			 (long long)json_integer_value(json_object_get(o, "seq")),
+			 json_string_value(json_object_get(o, "time")) ?: "?",
+			 json_string_value(json_object_get(o, "event")) ?: "?",
+			 json_string_value(json_object_get(o, "outcome")) ?: "?", d != NULL ? "  " : "",
+			 d != NULL ? d : "");
+		json_decref(o);
+		if (n == cap) {
+			char **g = realloc(lines, (cap = cap ? 2 * cap : 64) * sizeof *lines);
+			if (g == NULL)
+				break;
+			lines = g;
+		}
+		if ((lines[n] = strdup(text)) != NULL)
+			total += strlen(text) + 1, n++;
+	}
+	if (f != NULL)
+		fclose(f);
+	if ((size_t)a->mm.journal_page * JOURNAL_LINES_PAGE >= n && a->mm.journal_page > 0)
+		a->mm.journal_page = (int)((n - 1) / JOURNAL_LINES_PAGE);
+	a->mt.journal_text = calloc(1, total + 1);
+	for (size_t k = 0, at = 0; a->mt.journal_text != NULL && k < JOURNAL_LINES_PAGE; k++) {
+		size_t i = (size_t)a->mm.journal_page * JOURNAL_LINES_PAGE + k, l;
+		if (i >= n)
+			break;
+		l = strlen(lines[n - 1 - i]);
+		memcpy(a->mt.journal_text + at, lines[n - 1 - i], l);
+		a->mt.journal_text[at + l] = '\n';
+		at += l + 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* the journal, as it is (chained: operation incidents reads it), onto the
+ * technician's key */
+static void journal_export(struct app *a, char *out, size_t size, bool *ok)
+{
+	char *text = NULL, name[256], hex[65], when[ISO_TIME_UTC_LEN], stamp[32];
+	size_t len = 0, j = 0;
+	enum iso_err err = a->mt.journal_path != NULL
+				   ? iso_file_read(a->mt.journal_path, 64u << 20, &text, &len)
+				   : ISO_E_IO;
+	bool en = a->set.lang == ISO_LANG_EN;
+	iso_time_utc(a->now, when);
+	for (size_t i = 0; when[i] != '\0' && j + 1 < sizeof stamp; i++)
+		if (when[i] != '-' && when[i] != ':')
+			stamp[j++] = when[i];
+	stamp[j] = '\0';
+	snprintf(name, sizeof name, "journal-%s-%s.jsonl", a->mt.kiosk, stamp);
+	if (err == ISO_OK) {
+		iso_sha256_hex(text, len, hex);
+		if (a->mt.tested) {
+			char path[600];
+			snprintf(path, sizeof path, "%s/%s", a->mt.export_dir, name);
+			err = iso_file_write_atomic(path, text, len, 0644);
+		} else {
+			struct usbkey k;
+			memset(&k, 0, sizeof k);
+			snprintf(k.devnode, sizeof k.devnode, "%s", a->mt.devnode);
+			err = usbkey_write(&k, name, text, len);
+		}
+	}
+	free(text);
+	*ok = err == ISO_OK;
+	if (*ok) {
+		char detail[KIOSK_DETAIL_MAX + 1];
+		snprintf(out, size, en ? "Written to the key: %s\nSHA-256 %s\n" : "Écrit sur la clé : %s\nSHA-256 %s\n",
+			 name, hex);
+		snprintf(detail, sizeof detail, "file=%s sha256=%s", name, hex);
+		if (a->journal != NULL)
+			kiosk_journal_add_detail(a->journal, EV_JOURNAL_EXPORT, OUTCOME_SUCCESS, a->now,
+						 detail);
+	} else {
+		snprintf(out, size, "%s %s\n", en ? "The journal could not be written to the key:"
+						  : "Le journal n’a pu être écrit sur la clé :",
+			 iso_strerror(err, a->set.lang));
+	}
+}
+
+static void perform(struct app *a)
+{
+	char *report = calloc(1, MM_RESULT_MAX);
+	bool ok = true;
+	if (report == NULL)
+		return;
+	switch (a->mm.action) {
+	case MMA_VERSION:
+		version(a, report, MM_RESULT_MAX, &ok);
+		break;
+	case MMA_NETWORK:
+		ok = shell_check_servers(a->sh, a->set.lang, report, MM_RESULT_MAX);
+		break;
+	case MMA_CLOCK:
+		clock_check(a, report, MM_RESULT_MAX, &ok);
+		break;
+	case MMA_AUDIO:
+		app_say(a, tr(a->set.lang, TXT_M_AUDIO_SAY));
+		ok = a->voice.running;
+		snprintf(report, MM_RESULT_MAX, "%s", ok ? tr(a->set.lang, TXT_M_AUDIO_SAY)
+						      : iso_strerror(ISO_E_IO, a->set.lang));
+		break;
+	case MMA_USB:
+		ok = usb_list(report, MM_RESULT_MAX) == ISO_OK;
+		break;
+	case MMA_JOURNAL:
+		journal_page(a);
+		ok = a->mt.journal_text != NULL;
+		break;
+	case MMA_EXPORT:
+		journal_export(a, report, MM_RESULT_MAX, &ok);
+		break;
+	case MMA_NONE:
+		break;
+	}
+	mm_done(&a->mm, ok, report);
+	free(report);
+}
+
+/* each event journaled with its detail, and sent to the registry at once;
+ * a refusal during a voter's session waits for the network to be free */
+static void report_events(struct app *a)
+{
+	struct mm_event ev[MM_EVENTS_MAX];
+	int n;
+	if (atomic_load(&a->busy))
+		return;
+	n = mm_take_events(&a->mm, ev, MM_EVENTS_MAX);
+	for (int i = 0; i < n; i++) {
+		static const char *const oc[] = {"success", "failure", "na"};
+		char when[ISO_TIME_UTC_LEN];
+		const char *name = "?";
+		enum iso_err err;
+		for (size_t k = 0; k < sizeof kiosk_events / sizeof kiosk_events[0]; k++)
+			if (kiosk_events[k].id == (int)ev[i].ev)
+				name = kiosk_events[k].name;
+		if (a->trace != NULL) {
+			fprintf(a->trace, "MAINTENANCE %s %s\n", name, oc[ev[i].outcome]);
+			fflush(a->trace);
+		}
+		if (a->journal != NULL &&
+		    kiosk_journal_add_detail(a->journal, ev[i].ev, ev[i].outcome, a->now,
+					     ev[i].detail) != ISO_OK)
+			fprintf(stderr, "isoloir-kiosk: the journal cannot be written\n");
+		iso_time_utc(a->now, when);
+		/* a registry that did not answer is not asked again for a
+		 * minute: the journal holds every event, and the bureau takes
+		 * it with operation incidents */
+		if (a->now < a->mt.offline_until)
+			continue;
+		if ((err = shell_maintenance_report(a->sh, name, oc[ev[i].outcome], when,
+						    ev[i].detail)) != ISO_OK) {
+			fprintf(stderr, "isoloir-kiosk: maintenance event %s not sent to the registry: %s\n",
+				name, iso_errname(err));
+			if (err == ISO_E_NETWORK)
+				a->mt.offline_until = a->now + 60;
+		}
+	}
+}
+
+void maint_app_step(struct app *a)
+{
+	enum mm_screen before = a->mm.screen;
+	mm_tick(&a->mm, a->now);
+	if (a->mm.action != MMA_NONE)
+		perform(a);
+	report_events(a);
+	if (a->mm.screen != before) {
+		a->focus = a->mm.screen == MM_PIN ? ID_M_DIGIT + 1
+			   : a->mm.screen == MM_MENU ? ID_M_TOOL + MM_VERSION
+						     : ID_M_MENU;
+		a->spoken_audio = false;
+	}
+}
+
+void maint_app_activate(struct app *a, int id)
+{
+	struct maint_mode *m = &a->mm;
+	if (id >= ID_M_DIGIT && id <= ID_M_DIGIT + 9)
+		mm_pin_digit(m, (char)('0' + id - ID_M_DIGIT), a->now);
+	else if (id == ID_M_PIN_ERASE)
+		mm_pin_erase(m, a->now);
+	else if (id == ID_M_PIN_OK)
+		mm_pin_submit(m, a->now);
+	else if (id > ID_M_TOOL && id <= ID_M_TOOL + MM_TOOLS_LAST)
+		mm_open(m, (enum mm_screen)(id - ID_M_TOOL), a->now);
+	else if (id == ID_M_MENU || id == ID_BACK || id == ID_M_LEAVE)
+		mm_back(m, a->now);
+	else if (id == ID_M_AGAIN && m->screen >= MM_TOOLS_FIRST) {
+		enum mm_screen s = m->screen;
+		m->screen = MM_MENU;
+		mm_open(m, s, a->now);
+	} else if (id == ID_M_REBOOT || id == ID_M_POWEROFF)
+		mm_power(m, id == ID_M_POWEROFF, a->now);
+	else if (id == ID_M_PAGE_PREV || id == ID_M_PAGE_NEXT) {
+		mm_journal_page(m, id == ID_M_PAGE_NEXT ? 1 : -1, a->now);
+		journal_page(a);
+	}
+}
+
+void maint_app_key(struct app *a, SDL_Keycode k, bool shift)
+{
+	if (a->mm.screen == MM_KEYBOARD && k != SDLK_ESCAPE) {
+		mm_key_seen(&a->mm, SDL_GetKeyName(k), a->now);
+		return;
+	}
+	if (a->mm.screen == MM_PIN && k >= SDLK_0 && k <= SDLK_9) {
+		mm_pin_digit(&a->mm, (char)('0' + (k - SDLK_0)), a->now);
+		return;
+	}
+	if (a->mm.screen == MM_PIN && k >= SDLK_KP_1 && k <= SDLK_KP_0) {
+		mm_pin_digit(&a->mm, k == SDLK_KP_0 ? '0' : (char)('1' + (k - SDLK_KP_1)), a->now);
+		return;
+	}
+	switch (k) {
+	case SDLK_TAB:
+		app_move_focus(a, shift ? -1 : 1);
+		break;
+	case SDLK_DOWN:
+	case SDLK_RIGHT:
+		app_move_focus(a, 1);
+		break;
+	case SDLK_UP:
+	case SDLK_LEFT:
+		app_move_focus(a, -1);
+		break;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+		if (a->mm.screen == MM_PIN)
+			mm_pin_submit(&a->mm, a->now);
+		else if (a->focus != 0)
+			maint_app_activate(a, a->focus);
+		break;
+	case SDLK_BACKSPACE:
+		mm_pin_erase(&a->mm, a->now);
+		break;
+	case SDLK_ESCAPE:
+		mm_back(&a->mm, a->now);
+		break;
+	default:
+		break;
+	}
+}
+
+void maint_app_event(struct app *a, const SDL_Event *e)
+{
+	switch (e->type) {
+	case SDL_MOUSEBUTTONDOWN:
+		if (e->button.button == SDL_BUTTON_LEFT)
+			a->pressed = screen_hit(&a->layout, e->button.x, e->button.y);
+		if (a->mm.screen == MM_PATTERN) {
+			a->mt.touch_x = e->button.x;
+			a->mt.touch_y = e->button.y;
+		}
+		break;
+	case SDL_MOUSEBUTTONUP:
+		if (e->button.button == SDL_BUTTON_LEFT && a->pressed != 0 &&
+		    screen_hit(&a->layout, e->button.x, e->button.y) == a->pressed) {
+			a->focus = a->pressed;
+			maint_app_activate(a, a->pressed);
+		}
+		a->pressed = 0;
+		break;
+	case SDL_KEYDOWN:
+		maint_app_key(a, e->key.keysym.sym, (e->key.keysym.mod & KMOD_SHIFT) != 0);
+		break;
+	default:
+		break;
+	}
+}
+
+void maint_app_draw(struct app *a)
+{
+	struct screen_view v = {.lang = a->set.lang, .focus = a->focus};
+	struct maint_view mv = {a->mt.journal_text, a->mt.touch_x, a->mt.touch_y, a->mt.until};
+	screen_draw_maintenance(&a->u, &a->mm, &v, &mv, &a->layout);
+	if (a->trace != NULL && (a->mm.screen != a->traced_mm || a->layout.n != a->traced_n)) {
+		char name[64];
+		for (int i = 0; i < a->layout.n; i++) {
+			const SDL_Rect *b = &a->layout.t[i].box;
+			app_target_name(a->layout.t[i].id, name, sizeof name);
+			fprintf(a->trace, "TARGET %s %d %d %d %d\n", name, b->x, b->y, b->w, b->h);
+		}
+		fprintf(a->trace, "SCREEN maintenance-%s 0 0\n", mm_screen_name(a->mm.screen));
+		fflush(a->trace);
+		a->traced_mm = a->mm.screen;
+		a->traced_n = a->layout.n;
+		a->traced = false;
+	}
+	if (a->set.audio && a->layout.spoken[0] != '\0' && !a->spoken_audio) {
+		app_say(a, a->layout.spoken);
+		a->spoken_audio = true;
+	}
+}
