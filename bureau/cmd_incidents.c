@@ -34,6 +34,7 @@ struct scan {
 	struct kind *kinds;
 	size_t nkinds;
 	char source[128];
+	json_t *interventions; /* each maintenance event, as it is (R-D11-INTERV) */
 };
 
 static void see(void *arg, json_t *entry)
@@ -44,6 +45,14 @@ static void see(void *arg, json_t *entry)
 		   *src = json_string_value(json_object_get(entry, "source"));
 	if (src != NULL && s->source[0] == '\0')
 		snprintf(s->source, sizeof s->source, "%s", src);
+	/* an intervention is listed one by one in the minutes (R-BUR-06) */
+	if (ev != NULL && t != NULL &&
+	    (strncmp(ev, "maintenance-", 12) == 0 || strcmp(ev, "journal-export") == 0))
+		json_array_append_new(
+			s->interventions,
+			json_pack("{s:s, s:s, s:s, s:s}", "at", t, "kiosk_event", ev, "outcome",
+				  json_string_value(json_object_get(entry, "outcome")) ?: "",
+				  "detail", json_string_value(json_object_get(entry, "detail")) ?: ""));
 	for (size_t i = 0; ev != NULL && t != NULL && i < s->nkinds; i++)
 		if (strcmp(s->kinds[i].name, ev) == 0) {
 			if (s->kinds[i].count++ == 0)
@@ -87,7 +96,7 @@ static int cmd_incidents(struct cli *c)
 		{"usb-cleared", "le périphérique USB a été retiré : la session a repris",
 		 "the USB device was removed: the session resumed", 0, "", ""},
 	};
-	struct scan s = {kinds, sizeof kinds / sizeof kinds[0], ""};
+	struct scan s = {kinds, sizeof kinds / sizeof kinds[0], "", json_array()};
 	char *opath = cli_path(c, "operation.json"), *jpath = cli_path(c, "journal.jsonl");
 	json_t *op = NULL;
 	const char *opening;
@@ -153,6 +162,12 @@ static int cmd_incidents(struct cli *c)
 			goto out;
 		recorded++;
 	}
+	for (size_t i = 0; i < json_array_size(s.interventions); i++) {
+		json_t *iv = json_array_get(s.interventions, i);
+		json_object_set_new(iv, "source", json_string(s.source));
+		if ((r = cli_journal(c, "intervention", json_incref(iv))) != CLI_OK)
+			goto out;
+	}
 	if ((r = cli_journal(c, "incidents-imported",
 			     json_pack("{s:s, s:I, s:s, s:I}", "source", s.source, "entries", (json_int_t)n,
 				       "journal_head", head, "incidents", (json_int_t)recorded))) != CLI_OK)
@@ -162,6 +177,7 @@ static int cmd_incidents(struct cli *c)
 		 s.source, (long long)n, recorded);
 	r = CLI_OK;
 out:
+	json_decref(s.interventions);
 	json_decref(op);
 	free(opath);
 	free(jpath);

@@ -540,6 +540,33 @@ static bool say_incident(struct layout *L, const json_t *e)
 	return true;
 }
 
+/* a technician's intervention on a kiosk (R-D11-INTERV, R-BUR-06) */
+static bool say_intervention(struct layout *L, const json_t *e)
+{
+	static const char *const events[][3] = {
+		{"maintenance-start", "entrée en maintenance", "maintenance entered"},
+		{"maintenance-end", "sortie de maintenance", "maintenance left"},
+		{"maintenance-action", "action de maintenance", "maintenance action"},
+		{"maintenance-refused", "maintenance refusée", "maintenance refused"},
+		{"maintenance-pin-failure", "code PIN de maintenance erroné", "wrong maintenance PIN"},
+		{"maintenance-locked", "maintenance bloquée (codes PIN erronés)",
+		 "maintenance locked (wrong PINs)"},
+		{"journal-export", "journal exporté sur la clé du technicien",
+		 "journal exported to the technician's key"},
+	};
+	if (str(e, "source") == NULL || str(e, "kiosk_event") == NULL || str(e, "detail") == NULL)
+		return false;
+	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+		if (strcmp(str(e, "kiosk_event"), events[i][0]) == 0) {
+			put(L, T(L, "Intervention sur le poste %s, à %s (UTC)" NNBSP ": %s (%s)",
+				 "Intervention on kiosk %s, at %s (UTC): %s (%s)"),
+			    str(e, "source"), str(e, "at") != NULL ? str(e, "at") : "?",
+			    T(L, events[i][1], events[i][2]), str(e, "detail"));
+			return true;
+		}
+	return false;
+}
+
 static bool say_incidents_imported(struct layout *L, const json_t *e)
 {
 	json_int_t entries, incidents;
@@ -746,6 +773,7 @@ static void say_entry(struct layout *L, const json_t *e)
 		{"test-election", say_test_election},
 		{"control", say_control},
 		{"incident", say_incident},
+		{"intervention", say_intervention},
 		{"incidents-imported", say_incidents_imported},
 		{"tally", say_tally},
 		{"results", say_results},

@@ -161,3 +161,11 @@ run reboot.script 10
 grep '"event":"maintenance-end"' journal.jsonl | tail -n 1 | grep -q 'end=reboot' || fail "reboot end"
 "$K" --config k.conf --headless 640x480 --script /dev/null --shots shots 2>/dev/null
 echo "I: restart asked: exit status 10 (the image's service restarts the machine)"
+
+# the bureau takes the kiosk's journal: each intervention one by one
+"$B" operation incidents --dir op --file journal.jsonl 2>/dev/null
+n=$(grep -c '"event":"intervention"' op/journal.jsonl || true)
+[ "$n" -eq "$(grep -c '"event":"\(maintenance-[a-z-]*\|journal-export\)"' journal.jsonl)" ] ||
+	fail "interventions not taken one by one ($n)"
+grep '"event":"intervention"' op/journal.jsonl | grep -q '"source":"kiosk-042"' || fail "source"
+echo "I: the bureau's journal lists every intervention ($n)"
