@@ -56,12 +56,11 @@ struct app_maint {
 	const char *journal_path;   /* the journal shown and exported */
 	const char *manifest_path;  /* the image's manifest, or NULL */
 	const char *enrolment;      /* the enrolment bundle's id, or NULL */
-	char devnode[128];          /* the technician's key ("" in the script's tests) */
+	char devnode[128];          /* the technician's key ("script": the headless script's) */
 	char until[128];            /* the token's end, as said */
 	int touch_x, touch_y;       /* the test pattern's last touch, or -1 */
 	char *journal_text;         /* the journal's page shown */
-	bool tested;                /* the headless script: no USB key to export to */
-	char export_dir[256];       /* the script's stand-in for the key */
+	char export_dir[256];       /* the headless script's stand-in for a key */
 	int64_t offline_until;      /* the registry did not answer: not before */
 };
 

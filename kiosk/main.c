@@ -562,7 +562,6 @@ int main(int argc, char **argv)
 	a.mt.kiosk = name;
 	a.mt.journal_path = config_get(c, "journal");
 	a.mt.manifest_path = manifest;
-	a.mt.tested = headless;
 	snprintf(a.mt.export_dir, sizeof a.mt.export_dir, "%s", shots);
 	a.keyboard = config_get(c, "touch_keyboard") != NULL &&
 		     strcmp(config_get(c, "touch_keyboard"), "yes") == 0;

@@ -16,14 +16,11 @@
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 
-import gi
-
-gi.require_version("UMockdev", "1.0")
-from gi.repository import UMockdev  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fatkeys import FatKeys  # noqa: E402
 
 
 def main():
@@ -40,57 +37,15 @@ def main():
         who, _, values = spec.partition("=")
         passes[who] = values.split(",")
 
-    tb = UMockdev.Testbed.new()
-    root = tb.get_root_dir()
-    os.makedirs(os.path.join(root, "dev"), exist_ok=True)
-    state = {"plugged": None, "count": 0}
+    keys = FatKeys()
 
     def plug(name):
-        state["count"] += 1
-        n = state["count"]
-        disk_name = "sd" + chr(ord("a") + n // 26) + chr(ord("a") + n % 26)
-        image = os.path.join(a.keys, name + ".img")
-        dev = os.path.join(root, "dev", disk_name + "1")
-        # the partition's /dev node is the image, there before the device
-        # appears (the command may look at it at once)
-        shutil.copyfile(image, dev)
-        serial = "ISOLOIR_KEY_" + name
-        usb = tb.add_device("usb", "1-%d" % n, None,
-                            ["idVendor", "0781", "idProduct", "5567", "serial", serial],
-                            ["DEVTYPE", "usb_device", "ID_BUS", "usb"])
-        disk = tb.add_device("block", disk_name, usb,
-                             ["dev", "8:%d" % (16 * n), "removable", "1"],
-                             ["DEVTYPE", "disk", "DEVNAME", "/dev/" + disk_name,
-                              "ID_BUS", "usb", "ID_SERIAL", serial])
-        part = tb.add_device("block", disk_name + "1", disk,
-                             ["dev", "8:%d" % (16 * n + 1), "partition", "1"],
-                             ["DEVTYPE", "partition", "DEVNAME", "/dev/" + disk_name + "1",
-                              "ID_BUS", "usb", "ID_FS_TYPE", "vfat", "ID_SERIAL", serial])
-        state["plugged"] = (name, [part, disk, usb], dev, disk_name)
-        print("T: plugged %s as /dev/%s1" % (name, disk_name), file=sys.stderr, flush=True)
+        keys.plug(os.path.join(a.keys, name + ".img"), name)
 
     def unplug():
-        if state["plugged"] is None:
-            return
-        name, paths, dev, disk_name = state["plugged"]
-        shutil.copyfile(dev, os.path.join(a.keys, name + ".img"))
-        for p in paths:
-            tb.uevent(p, "remove")
-        for p in paths:
-            tb.remove_device(p)
-        for link in (disk_name, disk_name + "1"):
-            try:
-                os.unlink(os.path.join(root, "sys", "block", link))
-            except FileNotFoundError:
-                pass
-        if os.path.lexists(dev):
-            os.unlink(dev)
-        state["plugged"] = None
-        print("T: unplugged %s" % name, file=sys.stderr, flush=True)
+        keys.unplug()
 
-    env = dict(os.environ)
-    env["UMOCKDEV_DIR"] = root  # set by the testbed in C, unseen by os.environ
-    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    env = keys.env()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     for raw in proc.stderr:
         line = raw.decode("utf-8", "replace")
@@ -109,7 +64,7 @@ def main():
             secret = queue.pop(0) if queue else "phrase secrète de " + who
             proc.stdin.write((secret + "\n").encode())
             proc.stdin.flush()
-        elif line.startswith("E: ") and state["plugged"] is not None and (
+        elif line.startswith("E: ") and keys.plugged is not None and (
                 "la clé /dev/" in line or "c’est la clé de" in line or "the key /dev/" in line
                 or "this is the key of" in line):
             unplug()

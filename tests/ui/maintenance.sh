@@ -169,3 +169,31 @@ n=$(grep -c '"event":"intervention"' op/journal.jsonl || true)
 	fail "interventions not taken one by one ($n)"
 grep '"event":"intervention"' op/journal.jsonl | grep -q '"source":"kiosk-042"' || fail "source"
 echo "I: the bureau's journal lists every intervention ($n)"
+
+# the real way in: the technician's USB key (a FAT image under umockdev),
+# read with mtools, never mounted; the journal exported onto it; the key
+# pulled out ends maintenance
+if command -v umockdev-wrapper >/dev/null && command -v mkfs.vfat >/dev/null; then
+	rm -f key.img && mkfs.vfat -C key.img 2048 >/dev/null
+	mcopy -i key.img good.json ::isoloir-maintenance.json
+	cat >usbkey.script <<S
+wait maintenance-pin
+type 246810
+tap m-ok
+wait maintenance-menu
+tap m-export
+wait maintenance-export
+shot usb-export
+wait welcome
+S
+	: >usbkey.trace
+	umockdev-wrapper /usr/bin/python3 "$(dirname "$0")/../tools/kioskkey.py" --image key.img \
+		--trace usbkey.trace --plug-on "SCREEN welcome" --unplug-on "SCREEN maintenance-export" -- \
+		"$K" --config k.conf --technician-key op/technician-key.pem --headless 800x600 \
+		--script usbkey.script --shots shots --trace usbkey.trace >usbkey.out 2>usbkey.err ||
+		fail "the technician's USB key: $(tail -n 5 usbkey.err)"
+	mdir -b -i key.img :: | grep -q 'journal-kiosk-042-' || fail "no journal exported onto the key"
+	tail -n 4 journal.jsonl | grep '"event":"maintenance-end"' | grep -q 'end=key-removed' ||
+		fail "the key pulled out did not end maintenance"
+	echo "I: the technician's USB key: token read, journal exported onto it, pulled out"
+fi
