@@ -134,6 +134,14 @@ int cli_verify_dir(const struct cli *c, struct iso_verified **ret);
  * exit status (the error said). */
 int cli_journal(const struct cli *c, const char *event, json_t *fields);
 
+/* The kiosks' interventions (R-D11-INTERV) in --dir's journal, one
+ * "intervention" entry each {source, at, kiosk_event, outcome, detail}
+ * whether it came from the registry (operation interventions) or from a
+ * kiosk's journal (operation incidents): *ret the set of those recorded
+ * (cmd_incidents.c); add journals entry (consumed) unless it is in it. */
+int cli_interventions_known(const struct cli *c, json_t **ret);
+int cli_intervention_add(const struct cli *c, json_t *known, json_t *entry, bool *ret_added);
+
 /* The components file of operation seal and operation test (cmd_seal.c):
  * "NAME /ABSOLUTE/PATH" lines (# comments, blank lines), kiosk-image,
  * isoloir-urn and isoloir-registry among them; fn sees each (text is cut

@@ -273,6 +273,61 @@ out:
 	return r;
 }
 
+/* The kiosks' maintenance events the registry was told of (R-D11-INTERV:
+ * the bureau is told at once), each new one journaled as an intervention
+ * for the minutes, and said. */
+static int cmd_interventions(struct cli *c)
+{
+	struct servers s;
+	json_t *answer = NULL, *known = NULL, *list;
+	size_t added = 0;
+	int r;
+	if ((r = servers_open(c, &s)) != CLI_OK)
+		goto out;
+	if ((answer = ask(c, &s, &s.registry, "GET", "/interventions")) == NULL) {
+		r = CLI_FAILED;
+		goto out;
+	}
+	if ((r = cli_interventions_known(c, &known)) != CLI_OK)
+		goto out;
+	list = json_object_get(answer, "interventions");
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *e = json_array_get(list, i), *rep = json_object_get(e, "report");
+		const char *kiosk = json_string_value(json_object_get(e, "kiosk")),
+			   *at = json_string_value(json_object_get(rep, "time")),
+			   *ev = json_string_value(json_object_get(rep, "event")),
+			   *oc = json_string_value(json_object_get(rep, "outcome")),
+			   *detail = json_string_value(json_object_get(rep, "detail"));
+		bool fresh = false;
+		if (kiosk == NULL || at == NULL || ev == NULL || oc == NULL || detail == NULL) {
+			fprintf(stderr, "E: %s /interventions : %s %zu\n", s.registry.name,
+				TR(c, "réponse incomplète, intervention", "incomplete answer, intervention"),
+				i + 1);
+			r = CLI_FAILED;
+			goto out;
+		}
+		if ((r = cli_intervention_add(c, known,
+					      json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", kiosk,
+							"at", at, "kiosk_event", ev, "outcome", oc,
+							"detail", detail),
+					      &fresh)) != CLI_OK)
+			goto out;
+		if (fresh) {
+			printf("%s %s %s %s %s\n", at, kiosk, ev, oc, detail);
+			added++;
+		}
+	}
+	cli_info(c, TR(c, "interventions sur les postes : %zu au registre, %zu nouvelles au journal de l’opération",
+		       "interventions on the kiosks: %zu at the registry, %zu new in the operation's journal"),
+		 json_array_size(list), added);
+	r = CLI_OK;
+out:
+	json_decref(known);
+	json_decref(answer);
+	servers_close(&s);
+	return r;
+}
+
 static int cmd_fetch(struct cli *c)
 {
 	const char *dir = c->dir != NULL ? c->dir : ".";
@@ -310,6 +365,9 @@ const struct cli_command cli_commands_control[] = {
 	 "opens (seal and empty urns checked), suspends, resumes, closes or stops the vote on the servers"},
 	{"operation", "counts", cmd_counts, OPT_DIR, 0,
 	 "les décomptes d’émargement du registre (counts.json)", "the registry's émargement counts (counts.json)"},
+	{"operation", "interventions", cmd_interventions, OPT_DIR, 0,
+	 "les interventions de maintenance sur les postes, signalées au registre, portées au journal de l’opération",
+	 "the maintenance interventions on the kiosks, reported to the registry, brought into the operation's journal"},
 	{"operation", "fetch", cmd_fetch, OPT_DIR, 0,
 	 "l’archive de chaque urne, dans le dossier de son scrutin",
 	 "each urn's archive, into its poll's folder"},

@@ -77,6 +77,57 @@ static void head_scan(void *arg, const json_t *e)
 		h->found = true;
 }
 
+/* ---- interventions: one entry each, whichever way it came ---- */
+
+static void intervention_key(const json_t *e, char *out, size_t size)
+{
+	snprintf(out, size, "%s|%s|%s|%s", json_string_value(json_object_get(e, "source")) ?: "",
+		 json_string_value(json_object_get(e, "at")) ?: "",
+		 json_string_value(json_object_get(e, "kiosk_event")) ?: "",
+		 json_string_value(json_object_get(e, "detail")) ?: "");
+}
+
+static void known_scan(void *arg, const json_t *e)
+{
+	const char *ev = json_string_value(json_object_get(e, "event"));
+	char key[2048];
+	if (ev != NULL && strcmp(ev, "intervention") == 0) {
+		intervention_key(e, key, sizeof key);
+		json_object_set_new(arg, key, json_true());
+	}
+}
+
+int cli_interventions_known(const struct cli *c, json_t **ret)
+{
+	char *path = cli_path(c, "journal.jsonl");
+	size_t entries = 0, bad = 0;
+	json_t *set = json_object();
+	enum iso_err err = path != NULL && set != NULL
+				   ? ledger_verify(path, &entries, &bad, known_scan, set)
+				   : ISO_E_NOMEM;
+	int r = err == ISO_OK ? CLI_OK : cli_error(c, path != NULL ? path : "journal.jsonl", err, NULL);
+	free(path);
+	if (r != CLI_OK)
+		json_decref(set);
+	else
+		*ret = set;
+	return r;
+}
+
+int cli_intervention_add(const struct cli *c, json_t *known, json_t *entry, bool *ret_added)
+{
+	char key[2048];
+	*ret_added = false;
+	intervention_key(entry, key, sizeof key);
+	if (json_object_get(known, key) != NULL) {
+		json_decref(entry);
+		return CLI_OK;
+	}
+	json_object_set_new(known, key, json_true());
+	*ret_added = true;
+	return cli_journal(c, "intervention", entry);
+}
+
 static int cmd_incidents(struct cli *c)
 {
 	struct kind kinds[] = {
@@ -97,6 +148,7 @@ static int cmd_incidents(struct cli *c)
 		 "the USB device was removed: the session resumed", 0, "", ""},
 	};
 	struct scan s = {kinds, sizeof kinds / sizeof kinds[0], "", json_array()};
+	json_t *known = NULL;
 	char *opath = cli_path(c, "operation.json"), *jpath = cli_path(c, "journal.jsonl");
 	json_t *op = NULL;
 	const char *opening;
@@ -162,10 +214,13 @@ static int cmd_incidents(struct cli *c)
 			goto out;
 		recorded++;
 	}
+	if ((r = cli_interventions_known(c, &known)) != CLI_OK)
+		goto out;
 	for (size_t i = 0; i < json_array_size(s.interventions); i++) {
 		json_t *iv = json_array_get(s.interventions, i);
+		bool added;
 		json_object_set_new(iv, "source", json_string(s.source));
-		if ((r = cli_journal(c, "intervention", json_incref(iv))) != CLI_OK)
+		if ((r = cli_intervention_add(c, known, json_incref(iv), &added)) != CLI_OK)
 			goto out;
 	}
 	if ((r = cli_journal(c, "incidents-imported",
@@ -177,6 +232,7 @@ static int cmd_incidents(struct cli *c)
 		 s.source, (long long)n, recorded);
 	r = CLI_OK;
 out:
+	json_decref(known);
 	json_decref(s.interventions);
 	json_decref(op);
 	free(opath);

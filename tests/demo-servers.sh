@@ -278,6 +278,49 @@ xavier.gauthier;1;2;-
 yasmine.chevalier;2;-;1
 TXT
 
+step "7 bis. Un technicien passe le poste en maintenance ; le bureau le sait aussitôt"
+# the operation's technician key (the service head's) and Jean Petit's
+# token for kiosk-042, valid a day, with his PIN; the image would carry
+# the public key (provisioning/), here it is given on the command line
+mkdir -p tech && echo '{"operation":"Démonstration"}' >tech/operation.json
+tp='phrase du chef de service'
+printf '%s\n%s\n' "$tp" "$tp" | run "$I" operation technician-key --dir tech \
+	--technician "Claire Morel" --out tech/technician-key.json $q
+printf '%s\n24681357\n24681357\n' "$tp" | run "$I" operation maintenance-token --dir tech \
+	--key tech/technician-key.json --technician "Jean Petit" --kiosk kiosk-042 \
+	--from "$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)" \
+	--until "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)" --out tech/token.json $q
+cat >tech.script <<SCRIPT
+maintenance-key $w/tech/token.json
+wait maintenance-pin
+type 24681357
+tap m-ok
+wait maintenance-menu
+shot maintenance-menu
+tap m-network
+shot maintenance-network
+tap m-menu
+tap m-clock
+shot maintenance-clock
+tap m-menu
+tap m-leave
+wait welcome
+SCRIPT
+"$BIN/isoloir-kiosk" --config kiosk.conf --technician-key tech/technician-key.pem \
+	--headless 1280x800 --script tech.script --shots screens >/dev/null
+echo "-- le registre, prévenu à chaque étape (GET /interventions du bureau) :"
+bureau "https://127.0.0.1:$RB/interventions" >interventions.json
+python3 -c 'import json,sys; [print(i["kiosk"], i["report"]["event"], i["report"]["outcome"], i["report"]["detail"]) for i in json.load(open(sys.argv[1]))["interventions"]]' interventions.json
+cat >tech/servers.json <<JSON
+{"client_cert":"$w/pki/bureau.pem","client_key":"$w/pki/bureau.key",
+ "registry":{"url":"https://127.0.0.1:$RB","pin":"$("$BIN/isoloir-kiosk" pin pki/server.pem)"},"urns":[]}
+JSON
+run "$I" operation interventions --dir tech >/dev/null
+n=$(grep -c '"event":"intervention"' tech/journal.jsonl)
+[ "$n" -ge 4 ] && [ "$n" = "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["interventions"]))' interventions.json)" ] ||
+	{ echo "E: the interventions did not all reach the bureau's journal ($n)" >&2; exit 1; }
+echo "$n interventions au journal du bureau, pour le procès-verbal"
+
 step "8. Les autres électeurs votent sur un poste (kiosk-042)"
 plain() { case $1 in 0) echo '[[1,0,0,0]]' ;; 1) echo '[[0,1,0,0]]' ;; 2) echo '[[0,0,1,0]]' ;; 3) echo '[[0,0,0,1]]' ;; esac; }
 echo "-- une réponse fausse à la question : refusée, sans dire quel champ"
