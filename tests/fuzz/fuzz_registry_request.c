@@ -6,6 +6,9 @@
  * kiosk "kiosk-1", 'P'..'_' "kiosk-2", then an empty name and one with a
  * control character, which a kiosk listener refuses); the rest is the body,
  * or for 'M'/'N' the method (first byte odd: POST, else GET) and the path.
+ * A first byte with its high bit set picks instead, by its lowest bit, a
+ * kiosk's maintenance event (POST /maintenance, the rest its body) or the
+ * bureau's list of them (GET /interventions).
  * In a body, "$SESSION" stands for the session of the latest successful
  * login, and "$LOGIN" for a session the target opens for the first fixture
  * voter at the input's client just before the request: both let inputs
@@ -165,6 +168,13 @@ static const struct {
 	{BUREAU, "GET", "/metrics", false},   {KIOSK, NULL, NULL, false},
 	{BUREAU, NULL, NULL, false},          {BUREAU, "GET", "/journal", false},
 };
+static const struct {
+	enum target to;
+	const char *method, *path;
+	bool body;
+} maintenance_routes[2] = {
+	{KIOSK, "POST", "/maintenance", true}, {BUREAU, "GET", "/interventions", false},
+};
 static const char *const clients[4] = {"kiosk-1", "kiosk-2", "", "kiosk\x01"};
 
 static bool mark_at(const uint8_t *data, size_t size, const char *mark)
@@ -298,7 +308,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.lang = ISO_LANG_FR;
 	req.method = routes[route].method;
 	req.path = routes[route].path;
-	if (routes[route].body && len > 0) {
+	if (data[0] & 0x80) {
+		req.method = maintenance_routes[data[0] & 1].method;
+		req.path = maintenance_routes[data[0] & 1].path;
+	}
+	if (((data[0] & 0x80) ? maintenance_routes[data[0] & 1].body : routes[route].body) &&
+	    len > 0) {
 		req.body = rest;
 		req.len = len;
 	}
@@ -308,7 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 rest + (len > 0));
 		req.path = path;
 	}
-	if (routes[route].to == KIOSK)
+	if (((data[0] & 0x80) ? maintenance_routes[data[0] & 1].to : routes[route].to) == KIOSK)
 		registry_handle_kiosk(r, &req, &resp);
 	else
 		registry_handle_bureau(r, &req, &resp);
@@ -335,6 +350,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (resp.status == 200) {
 			if (req.path == routes[route].path)
 				check_ok(route, o);
+			if (strcmp(req.path, "/interventions") == 0 &&
+			    !json_is_array(json_object_get(o, "interventions")))
+				abort();
 		} else {
 			json_t *code = json_object_get(o, "code");
 			if (json_string_value(json_object_get(o, "error")) == NULL ||
