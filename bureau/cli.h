@@ -89,6 +89,7 @@ extern const struct cli_command cli_commands_control[];
 extern const struct cli_command cli_commands_test[];
 extern const struct cli_command cli_commands_incidents[];
 extern const struct cli_command cli_commands_maintenance[];
+extern const struct cli_command cli_commands_enrolment[];
 
 /* "operation init" (cmd_init.c), in the operation group's table. */
 int cli_operation_init(struct cli *c);

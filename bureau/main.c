@@ -22,7 +22,7 @@ static const struct cli_command *const tables[] = {
 	cli_commands_archive, cli_commands_tally, cli_commands_operation, cli_commands_count,
 	cli_commands_journal, cli_commands_results, cli_commands_bundle, cli_commands_keys, cli_commands_seal,
 	cli_commands_control, cli_commands_test, cli_commands_incidents, cli_commands_maintenance,
-	cli_commands_pv,
+	cli_commands_pv, cli_commands_enrolment,
 };
 
 struct opt_spec {
@@ -95,6 +95,16 @@ static const struct {
 	 "the operation's private technician key (operation technician-key)"},
 	{"operation", "maintenance-token", OPT_OUT, "le jeton à écrire ; à copier sous le nom isoloir-maintenance.json sur la clé USB du technicien",
 	 "the token to write; to be copied as isoloir-maintenance.json onto the technician's USB key"},
+	{"operation", "enrolment-bundle", OPT_DIR, "le dossier de l’opération (défaut : .) : operation.json, les election.json des scrutins, la clé de technicien publique",
+	 "the operation's folder (default: .): operation.json, the polls' election.json, the public technician key"},
+	{"operation", "enrolment-bundle", OPT_KEY, "la clé privée de technicien de l’opération (operation technician-key)",
+	 "the operation's private technician key (operation technician-key)"},
+	{"operation", "enrolment-bundle", OPT_FILE, "les postes, JSON : {registry, urns:[{poll, url, pin, backup}], image_manifest, kiosks:[{name, client_cert, client_key, language, touch_keyboard, px_per_mm}]} (chemins relatifs au fichier)",
+	 "the kiosks, JSON: {registry, urns:[{poll, url, pin, backup}], image_manifest, kiosks:[{name, client_cert, client_key, language, touch_keyboard, px_per_mm}]} (paths relative to the file)"},
+	{"operation", "enrolment-bundle", OPT_KIOSK, "les postes dont faire le lot, par leur nom, séparés par des virgules (défaut : tous ceux du fichier)",
+	 "the kiosks to make a bundle for, by name, comma-separated (default: all those of the file)"},
+	{"operation", "enrolment-bundle", OPT_OUT, "le dossier où écrire DOSSIER/<poste>/isoloir-enrolement.json (0600, jamais par-dessus un lot)",
+	 "the folder to write DIR/<kiosk>/isoloir-enrolement.json into (0600, never over a bundle)"},
 	{"operation", "pv", OPT_DIR, "le dossier de l’opération (défaut : .)", "the operation's folder (default: .)"},
 	{"operation", "archive", OPT_COUNT, "jours de conservation (défaut : 2 ans)", "days of retention (default: 2 years)"},
 	{"operation", "archive", OPT_FILE, "les sources des programmes (archive .tar.gz), jointes", "the programs' sources (a .tar.gz), joined"},
