@@ -150,6 +150,19 @@ json_t *iso_json_of_bn(const BIGNUM *x)
 	return s;
 }
 
+void *iso_grow_wiped(void *p, size_t used, size_t ncap)
+{
+	char *n = malloc(ncap);
+	if (n == NULL)
+		return NULL;
+	if (p != NULL) {
+		memcpy(n, p, used);
+		OPENSSL_cleanse(p, used);
+		free(p);
+	}
+	return n;
+}
+
 enum iso_err iso_file_read(const char *path, size_t max, char **ret, size_t *ret_len)
 {
 	FILE *f = fopen(path, "rb");
@@ -161,7 +174,8 @@ enum iso_err iso_file_read(const char *path, size_t max, char **ret, size_t *ret
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			size_t ncap = cap == 0 ? 65536 : cap * 2;
-			char *nb = realloc(buf, ncap);
+			/* what is read may be a secret (a bundle's key): no copy left */
+			char *nb = iso_grow_wiped(buf, len, ncap);
 			if (nb == NULL) {
 				err = ISO_E_NOMEM;
 				goto out;
@@ -186,6 +200,8 @@ enum iso_err iso_file_read(const char *path, size_t max, char **ret, size_t *ret
 	buf = NULL;
 	err = ISO_OK;
 out:
+	if (buf != NULL)
+		OPENSSL_cleanse(buf, len < cap ? len : cap);
 	free(buf);
 	fclose(f);
 	return err;

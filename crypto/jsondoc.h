@@ -64,6 +64,10 @@ char *iso_json_dumps_line(const json_t *j, size_t flags, size_t *ret_len);
 
 /* Read a whole file (at most max bytes); *ret is NUL-terminated. */
 enum iso_err iso_file_read(const char *path, size_t max, char **ret, size_t *ret_len);
+/* A buffer grown to ncap bytes, its first used bytes copied and the old
+ * one wiped and freed (realloc would leave a copy of a secret behind);
+ * NULL (p untouched) when memory is short. */
+void *iso_grow_wiped(void *p, size_t used, size_t ncap);
 /* A whole file (at most max bytes) parsed as JSON: ISO_E_IO, ISO_E_TOO_LARGE
  * or ISO_E_JSON when it is not one. */
 enum iso_err iso_json_file(const char *path, size_t max, json_t **ret);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "jsondoc.h"
 
 enum iso_err signature_key_new(EVP_PKEY **ret)
@@ -111,6 +113,8 @@ out:
 	EVP_MD_CTX_free(md);
 	free(sig);
 	free(b64);
+	if (msg != NULL) /* a payload may hold a secret (an enrolment bundle's key) */
+		OPENSSL_cleanse(msg, strlen(msg));
 	free(msg);
 	return err;
 }
@@ -155,6 +159,8 @@ enum iso_err signature_open(EVP_PKEY *key, const char *doc, size_t len, json_t *
 	err = ISO_OK;
 out:
 	EVP_MD_CTX_free(md);
+	if (msg != NULL) /* a payload may hold a secret (an enrolment bundle's key) */
+		OPENSSL_cleanse(msg, strlen(msg));
 	free(msg);
 	json_decref(j);
 	return err;

@@ -160,6 +160,7 @@ void app_free(struct app *a)
 	session_wipe(&a->s);
 	fields_wipe(a);
 	maint_app_free(a);
+	free(a->blocked);
 	OPENSSL_cleanse(&a->mm, sizeof a->mm);
 	OPENSSL_secure_clear_free(a->password, APP_PASSWORD_MAX + 1);
 	if (a->ui_open)
@@ -263,7 +264,7 @@ void app_activate(struct app *a, int id)
 		maint_app_activate(a, id);
 		return;
 	}
-	if (!idle(a))
+	if (!idle(a) || a->blocked != NULL)
 		return;
 	session_activity(s, a->now);
 	if (id >= ID_KEY && id < ID_KEY + 128) {
@@ -748,6 +749,18 @@ void app_draw(struct app *a)
 	}
 	if (mm_active(&a->mm)) {
 		maint_app_draw(a);
+		return;
+	}
+	if (a->blocked != NULL) {
+		/* no voting session: the reason, and nothing to touch */
+		v = (struct screen_view){.lang = a->set.lang};
+		screen_draw_notice(&a->u, &v, tr(a->set.lang, TXT_I_TITLE), tr(a->set.lang, TXT_I_TEXT),
+				   NULL, a->blocked, &a->layout);
+		if (a->trace != NULL && !a->traced) {
+			fprintf(a->trace, "SCREEN blocked 0 0\n");
+			fflush(a->trace);
+			a->traced = true;
+		}
 		return;
 	}
 	v = (struct screen_view){a->set.lang, a->set.audio, a->focus,	  a->identifier,

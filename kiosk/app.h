@@ -68,6 +68,7 @@ struct app {
 	struct session s;
 	struct maint_mode mm;
 	struct app_maint mt;
+	char *blocked; /* why no voting session may open (the image's integrity), or NULL */
 	struct shell *sh;
 	const struct operation *op;
 	SDL_Renderer *r;

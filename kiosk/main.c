@@ -31,6 +31,9 @@
 
 #include "app.h"
 #include "config.h"
+#include "enrol.h"
+#include "enrolment.h"
+#include "integrity.h"
 #include "maintenance.h"
 #include "signature.h"
 #include "usbkey.h"
@@ -50,13 +53,16 @@ static void on_term(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s --config FILE [--windowed WxH]\n"
+		"Usage: %s --config FILE | --state-dir DIR [--windowed WxH]\n"
 		"       %s --config FILE --headless WxH --script FILE --shots DIR\n"
 		"       %s pin CERTIFICATE.pem\n"
 		"       %s export-journal JOURNAL DEVICE-ID   (NIST SP 1500-101 JSON)\n"
 		"  --technician-key PEM   the operation's technician key (public): a USB key\n"
 		"                  holding isoloir-maintenance.json it signed opens maintenance\n"
-		"  --manifest FILE  the image's manifest (shown in maintenance)\n"
+		"  --manifest FILE  the image's manifest: the kiosk's files are checked against it\n"
+		"                  at start (and its hash against the sealed one)\n"
+		"  --state-dir DIR  instead of --config: DIR/kiosk.conf, made by enrolment at\n"
+		"                  first boot from a USB key holding isoloir-enrolement.json\n"
 		"Exit status 10 or 11: the technician asked for a restart or a shutdown.\n"
 		"Tests only, never at a polling station: --trace FILE writes what is drawn\n"
 		"(screens, targets, focus, receipts) for a robot at the window.\n"
@@ -138,9 +144,13 @@ static size_t nseen;
  * to the app (read with mtools, never mounted), one gone is said. */
 static void keys_check(struct app *a)
 {
+	static unsigned frames;
 	struct usbkey now[USBKEY_MAX];
 	size_t n;
-	if (tech_keys == NULL || !usbkey_wait(tech_keys, 0))
+	/* on an event, and twice a second while a key is plugged: udev's
+	 * events of one key come and go before its devices do */
+	if (tech_keys == NULL ||
+	    (!usbkey_wait(tech_keys, 0) && (nseen == 0 || ++frames % 30 != 0)))
 		return;
 	n = usbkey_present(tech_keys, now, USBKEY_MAX);
 	for (size_t i = 0; i < nseen; i++) {
@@ -192,7 +202,10 @@ static bool wait_screen(struct app *a, const char *name)
 		    strcmp(name + 12, mm_screen_name(a->mm.screen)) == 0)
 			return true;
 		frame(a);
-		if (strcmp(session_screen_name(app_screen(a)), name) == 0 && a->s.action == ACTION_NONE)
+		if (a->blocked != NULL && strcmp(name, "blocked") == 0)
+			return true;
+		if (!mm_active(&a->mm) && a->blocked == NULL &&
+		    strcmp(session_screen_name(app_screen(a)), name) == 0 && a->s.action == ACTION_NONE)
 			return true;
 		SDL_Delay(10);
 	}
@@ -364,6 +377,50 @@ static int run_script(struct app *a, const char *path, const char *shots)
 
 /* ---- main ---- */
 
+/* The screen: a software surface (headless) or the window, fullscreen
+ * and locked down; ppm measured when not configured. NULL: said why. */
+static SDL_Renderer *open_display(bool headless, bool windowed, int *w, int *h, double *ppm,
+				  SDL_Window **win, SDL_Surface **surface)
+{
+	SDL_Renderer *r = NULL;
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	if (TTF_Init() != 0)
+		return NULL;
+	if (headless) {
+		*surface = SDL_CreateRGBSurfaceWithFormat(0, *w, *h, 32, SDL_PIXELFORMAT_ARGB8888);
+		r = *surface != NULL ? SDL_CreateSoftwareRenderer(*surface) : NULL;
+		if (*ppm == 0)
+			*ppm = 4.0;
+	} else {
+		float hdpi = 0;
+		/* lockdown: no way out with the keyboard, the pointer confined */
+		SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+		SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+		SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+		if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+			fprintf(stderr, "%s: %s\n", prog, SDL_GetError());
+			return NULL;
+		}
+		*win = SDL_CreateWindow("isoloir-kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+					windowed ? *w : 1024, windowed ? *h : 768,
+					windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
+		r = *win != NULL ? SDL_CreateRenderer(*win, -1, 0) : NULL;
+		if (*win != NULL) {
+			SDL_GetRendererOutputSize(r, w, h);
+			SDL_SetWindowGrab(*win, SDL_TRUE);
+			SDL_SetWindowKeyboardGrab(*win, SDL_TRUE);
+		}
+		if (*ppm == 0)
+			*ppm = SDL_GetDisplayDPI(0, NULL, &hdpi, NULL) == 0 && hdpi > 50 ? hdpi / 25.4 : 4.0;
+		SDL_StartTextInput();
+	}
+	if (r == NULL)
+		fprintf(stderr, "%s: no renderer: %s\n", prog, SDL_GetError());
+	return r;
+}
+
 static bool size_arg(const char *s, int *w, int *h)
 {
 	return sscanf(s, "%dx%d", w, h) == 2 && *w >= 320 && *h >= 240 && *w <= 8192 && *h <= 8192;
@@ -372,10 +429,13 @@ static bool size_arg(const char *s, int *w, int *h)
 int main(int argc, char **argv)
 {
 	const char *cpath = NULL, *script = NULL, *shots = ".", *trace = NULL, *bad = NULL,
-		   *techkey = NULL, *manifest = NULL;
+		   *techkey = NULL, *manifest = NULL, *state_dir = NULL;
+	char state_conf[4096];
 	EVP_PKEY *tkey = NULL;
-	static const char *const allowed[] = {"operation", "client_cert", "client_key", "journal",
-					      "language", "px_per_mm", "touch_keyboard", NULL};
+	static const char *const allowed[] = {"operation",	     "client_cert",	 "client_key",
+					      "journal",	     "language",	 "px_per_mm",
+					      "touch_keyboard",	     "enrolment",
+					      "image_manifest_sha256", NULL};
 	int w = 0, h = 0, rc = 1, line = 0;
 	bool headless = false, windowed = false;
 	struct config *c = NULL;
@@ -436,16 +496,60 @@ int main(int argc, char **argv)
 			techkey = argv[++i];
 		else if (strcmp(argv[i], "--manifest") == 0 && v != NULL)
 			manifest = argv[++i];
+		else if (strcmp(argv[i], "--state-dir") == 0 && v != NULL)
+			state_dir = argv[++i];
 		else {
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (cpath == NULL || (headless && script == NULL)) {
+	if ((cpath == NULL && state_dir == NULL) || (headless && script == NULL)) {
 		usage(stderr);
 		return 2;
 	}
 	harden();
+	if (techkey != NULL && (err = signature_key_read(techkey, 0, &tkey)) != ISO_OK) {
+		fprintf(stderr, "%s: --technician-key %s: %s\n", prog, techkey,
+			iso_strerror(err, ISO_LANG_EN));
+		rc = 2;
+		goto out;
+	}
+	/* on the image: the configuration is the enrolment's, made at first boot */
+	if (cpath == NULL) {
+		snprintf(state_conf, sizeof state_conf, "%s/%s", state_dir, ENROLMENT_CONF);
+		cpath = state_conf;
+		if (!enrolment_installed(state_dir)) {
+			char sha[65] = "";
+			struct enrol_ctx ec;
+			if (manifest == NULL || tkey == NULL ||
+			    (err = integrity_file_sha256(manifest, sha)) != ISO_OK) {
+				fprintf(stderr, "%s: not enrolled, and enrolment needs --technician-key and "
+						"--manifest (readable)\n", prog);
+				rc = 2;
+				goto out;
+			}
+			if ((r = open_display(headless, windowed, &w, &h, &ppm, &win, &surface)) == NULL)
+				goto out;
+			ec = (struct enrol_ctx){r,	  win,	    w,	   h,	  ppm, iso_lang_from_env(),
+						tkey,	  sha,	    state_dir, NULL, headless ? shots : NULL,
+						&stop,	  0};
+			/* tests: the headless kiosk gives up (ISOLOIR_ENROL_TIMEOUT seconds, 60) */
+			if (headless)
+				ec.timeout_s = getenv("ISOLOIR_ENROL_TIMEOUT") != NULL
+						       ? (int)strtol(getenv("ISOLOIR_ENROL_TIMEOUT"), NULL, 10)
+						       : 60;
+			if (trace != NULL)
+				ec.trace = fopen(trace, "a");
+			err = kiosk_enrol(&ec);
+			if (ec.trace != NULL)
+				fclose(ec.trace);
+			if (err != ISO_OK) {
+				fprintf(stderr, "%s: not enrolled: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
+				rc = stop ? 0 : 2;
+				goto out;
+			}
+		}
+	}
 	/* the configuration: refused clearly, before anything is shown */
 	if ((err = config_read(cpath, &c, &line)) != ISO_OK ||
 	    (err = config_check_keys(c, allowed, &bad)) != ISO_OK) {
@@ -485,12 +589,6 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (techkey != NULL && (err = signature_key_read(techkey, 0, &tkey)) != ISO_OK) {
-		fprintf(stderr, "%s: --technician-key %s: %s\n", prog, techkey,
-			iso_strerror(err, ISO_LANG_EN));
-		rc = 2;
-		goto out;
-	}
 	cert_name(config_get(c, "client_cert"), name, sizeof name);
 	if ((err = kiosk_journal_open(config_get(c, "journal"), name, &journal)) != ISO_OK) {
 		fprintf(stderr, "%s: %s: journal: %s\n", prog, cpath, iso_strerror(err, ISO_LANG_EN));
@@ -517,43 +615,8 @@ int main(int argc, char **argv)
 		}
 	}
 
-	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
-	if (TTF_Init() != 0)
+	if (r == NULL && (r = open_display(headless, windowed, &w, &h, &ppm, &win, &surface)) == NULL)
 		goto out;
-	if (headless) {
-		surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-		r = surface != NULL ? SDL_CreateSoftwareRenderer(surface) : NULL;
-		if (ppm == 0)
-			ppm = 4.0;
-	} else {
-		float hdpi = 0;
-		/* lockdown: no way out with the keyboard, the pointer confined */
-		SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
-		SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
-		SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-		if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-			fprintf(stderr, "%s: %s\n", prog, SDL_GetError());
-			goto out;
-		}
-		win = SDL_CreateWindow("isoloir-kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-				       windowed ? w : 1024, windowed ? h : 768,
-				       windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP);
-		r = win != NULL ? SDL_CreateRenderer(win, -1, 0) : NULL;
-		if (win != NULL) {
-			SDL_GetRendererOutputSize(r, &w, &h);
-			SDL_SetWindowGrab(win, SDL_TRUE);
-			SDL_SetWindowKeyboardGrab(win, SDL_TRUE);
-		}
-		if (ppm == 0)
-			ppm = SDL_GetDisplayDPI(0, NULL, &hdpi, NULL) == 0 && hdpi > 50 ? hdpi / 25.4 : 4.0;
-		SDL_StartTextInput();
-	}
-	if (r == NULL) {
-		fprintf(stderr, "%s: no renderer: %s\n", prog, SDL_GetError());
-		goto out;
-	}
 	if ((err = app_init(&a, op, sh, r, w, h, ppm, lang, now_s())) != ISO_OK)
 		goto out;
 	app_ok = true;
@@ -562,6 +625,13 @@ int main(int argc, char **argv)
 	a.mt.kiosk = name;
 	a.mt.journal_path = config_get(c, "journal");
 	a.mt.manifest_path = manifest;
+	a.mt.enrolment = config_get(c, "enrolment");
+	/* the image's integrity: a kiosk that is not as sealed opens no
+	 * voting session, and says why (maintenance stays possible) */
+	if (manifest != NULL &&
+	    kiosk_integrity(manifest, config_get(c, "image_manifest_sha256"), lang, journal,
+			    &a.blocked) != ISO_OK && a.blocked != NULL)
+		fprintf(stderr, "%s: not as sealed, no voting session:\n%s", prog, a.blocked);
 	snprintf(a.mt.export_dir, sizeof a.mt.export_dir, "%s", shots);
 	a.keyboard = config_get(c, "touch_keyboard") != NULL &&
 		     strcmp(config_get(c, "touch_keyboard"), "yes") == 0;

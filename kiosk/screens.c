@@ -921,6 +921,8 @@ void screen_draw_maintenance(struct ui *u, const struct maint_mode *m, const str
 		break;
 	case MM_REFUSED:
 		snprintf(text, sizeof text, "%s.", iso_strerror(m->refusal, v->lang));
+		if (text[0] >= 'a' && text[0] <= 'z') /* a sentence */
+			text[0] = (char)(text[0] - 'a' + 'A');
 		page_begin(&pg, T(&pg, TXT_M_REFUSED_TITLE), T(&pg, TXT_M_REFUSED_TEXT), text);
 		break;
 	case MM_PIN:
@@ -935,5 +937,20 @@ void screen_draw_maintenance(struct ui *u, const struct maint_mode *m, const str
 	default:
 		maint_tool(&pg, m, mv, titles[m->screen]);
 		break;
+	}
+}
+
+/* ---- a page that only says (enrolment, a post not as sealed) ---- */
+
+void screen_draw_notice(struct ui *u, const struct screen_view *v, const char *title,
+			const char *text, const char *notice, const char *lines,
+			struct screen_layout *out)
+{
+	struct page pg = {u, v, out, {0, 0, 0, 0}};
+	memset(out, 0, sizeof *out);
+	page_begin(&pg, title, text, notice);
+	if (lines != NULL) {
+		text_lines(&pg, lines);
+		append_utf8(out->spoken, sizeof out->spoken, lines);
 	}
 }

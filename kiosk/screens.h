@@ -109,6 +109,11 @@ struct maint_view {
 	int touch_x, touch_y;    /* MM_PATTERN: the last touch, or -1 */
 	const char *until;       /* MM_PIN: the token's end, as said */
 };
+/* A page that only says: its title, text, notice (may be NULL) and lines
+ * (may be NULL), no target: the enrolment's, a post not as sealed. */
+void screen_draw_notice(struct ui *u, const struct screen_view *v, const char *title,
+			const char *text, const char *notice, const char *lines,
+			struct screen_layout *out);
 void screen_draw_maintenance(struct ui *u, const struct maint_mode *m, const struct screen_view *v,
 			     const struct maint_view *mv, struct screen_layout *out);
 /* The target under a point, or 0. */

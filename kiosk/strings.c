@@ -127,6 +127,15 @@ static const char *const texts[TXT__COUNT] = {
 	[TXT_M_REBOOT] = "Redémarrer",
 	[TXT_M_POWEROFF] = "Éteindre",
 	[TXT_M_MENU] = "Menu",
+	/* enrolment and the image's integrity (issue 6) */
+	[TXT_E_TITLE] = "Poste à enrôler",
+	[TXT_E_TEXT] = "Ce poste n’est pas encore configuré. Insérez la clé USB d’enrôlement préparée par le bureau de vote pour ce poste.",
+	[TXT_E_DONE_TITLE] = "Poste enrôlé",
+	[TXT_E_DONE_TEXT] = "Le poste {kiosk} est configuré et le lot d’enrôlement effacé de la clé. Retirez la clé : le poste démarre.",
+	[TXT_E_REFUSED_TITLE] = "Enrôlement refusé",
+	[TXT_E_REFUSED_TEXT] = "Retirez la clé. Rien n’a été installé sur ce poste.",
+	[TXT_I_TITLE] = "Poste non conforme : aucun vote possible",
+	[TXT_I_TEXT] = "Des fichiers de ce poste diffèrent de ceux de l’image scellée. Appelez un membre du personnel : le poste doit être réinstallé.",
 };
 
 static int ready;

@@ -16,6 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
+#include "jsondoc.h"
+
 extern char **environ;
 
 struct usbkey_watch {
@@ -176,8 +180,9 @@ static int run_mtools(char *const argv[], const void *in, size_t in_len, char **
 			ssize_t k;
 			if (buf != NULL && n == cap && cap < max + 1) {
 				size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-				char *b = realloc(buf, ncap + 1);
+				char *b = iso_grow_wiped(buf, n, ncap + 1); /* a bundle holds a key */
 				if (b == NULL) {
+					OPENSSL_cleanse(buf, n);
 					free(buf);
 					buf = NULL;
 				} else {
