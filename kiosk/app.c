@@ -473,6 +473,25 @@ void app_move_focus(struct app *a, int step)
 		a->field = a->focus;
 }
 
+bool app_focus_key(struct app *a, SDL_Keycode k, bool shift)
+{
+	switch (k) {
+	case SDLK_TAB:
+		app_move_focus(a, shift ? -1 : 1);
+		return true;
+	case SDLK_DOWN:
+	case SDLK_RIGHT:
+		app_move_focus(a, 1);
+		return true;
+	case SDLK_UP:
+	case SDLK_LEFT:
+		app_move_focus(a, -1);
+		return true;
+	default:
+		return false;
+	}
+}
+
 void app_key(struct app *a, SDL_Keycode k, bool shift)
 {
 	if (mm_active(&a->mm)) {
@@ -482,18 +501,9 @@ void app_key(struct app *a, SDL_Keycode k, bool shift)
 	if (!idle(a))
 		return;
 	session_activity(&a->s, a->now);
+	if (app_focus_key(a, k, shift))
+		return;
 	switch (k) {
-	case SDLK_TAB:
-		app_move_focus(a, shift ? -1 : 1);
-		break;
-	case SDLK_DOWN:
-	case SDLK_RIGHT:
-		app_move_focus(a, 1);
-		break;
-	case SDLK_UP:
-	case SDLK_LEFT:
-		app_move_focus(a, -1);
-		break;
 	case SDLK_RETURN:
 	case SDLK_KP_ENTER:
 		/* Enter in a field submits its form */

@@ -152,6 +152,8 @@ void maint_app_free(struct app *a);
 /* app.c's own, for app_maint.c: the voice says words; the focus moves. */
 void app_say(struct app *a, const char *words);
 void app_move_focus(struct app *a, int step);
+/* Tab, Shift-Tab and the arrows move the focus: true when k was one. */
+bool app_focus_key(struct app *a, SDL_Keycode k, bool shift);
 /* A voter's session is under way (maintenance is refused). */
 bool app_voter_present(const struct app *a);
 

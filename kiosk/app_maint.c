@@ -370,18 +370,9 @@ void maint_app_key(struct app *a, SDL_Keycode k, bool shift)
 		mm_pin_digit(&a->mm, k == SDLK_KP_0 ? '0' : (char)('1' + (k - SDLK_KP_1)), a->now);
 		return;
 	}
+	if (app_focus_key(a, k, shift))
+		return;
 	switch (k) {
-	case SDLK_TAB:
-		app_move_focus(a, shift ? -1 : 1);
-		break;
-	case SDLK_DOWN:
-	case SDLK_RIGHT:
-		app_move_focus(a, 1);
-		break;
-	case SDLK_UP:
-	case SDLK_LEFT:
-		app_move_focus(a, -1);
-		break;
 	case SDLK_RETURN:
 	case SDLK_KP_ENTER:
 		if (a->mm.screen == MM_PIN)
