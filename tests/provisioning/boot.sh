@@ -3,7 +3,7 @@
 # build) under qemu-system-x86_64 with OVMF, with KVM when /dev/kvm can be
 # used, else in software emulation, and waits for the kiosk on the serial
 # console: "isoloir-kiosk: ready" (printed once its first frame is shown),
-# or until the kiosk prints it, systemd's "Started isoloir-kiosk.service".
+# or, for a kiosk that never prints it, systemd's "Started isoloir-kiosk.service".
 # Then a copy of the image with one byte of the root changed must not boot:
 # dm-verity's error, a kernel panic, a reboot (qemu -no-reboot then exits),
 # and never a shell or a login prompt. Exits 77 (skipped) unless
@@ -57,7 +57,7 @@ boot() { # DISK LOG: starts qemu in the background
 		-drive if=pflash,format=raw,unit=1,file="$WORK/vars.fd" \
 		-drive file="$1",format=raw,if=virtio,snapshot=on \
 		-device virtio-vga -display none -nic user,model=virtio-net-pci \
-		-serial file:"$2" -monitor none >"$2.qemu" 2>&1 &
+		-serial file:"$2" -monitor unix:"$WORK/monitor.sock",server=on,wait=off >"$2.qemu" 2>&1 &
 	QPID=$!
 	T0=$(date +%s.%N)
 }
@@ -69,10 +69,17 @@ LOG=$WORK/boot.log
 boot "$IMG" "$LOG"
 marker= ready=
 while :; do
-	if grep -aq "isoloir-kiosk: ready" "$LOG"; then marker="isoloir-kiosk: ready"; ready=$(elapsed); break; fi
+	if grep -aq "isoloir-kiosk: ready" "$LOG"; then
+		ready=$(elapsed)
+		marker=$(grep -ao "isoloir-kiosk: ready[ (a-z)]*" "$LOG" | head -1 | sed 's/ *$//')
+		[ -n "${started:-}" ] || started=$ready
+		break
+	fi
 	if [ -z "${started:-}" ] && grep -aqE "Started .*isoloir-kiosk" "$LOG"; then started=$(elapsed); fi
-	# the fallback: the service started and stays up, without its ready line
-	if [ -n "${started:-}" ] && awk -v a="$started" -v b="$(elapsed)" 'BEGIN { exit !(b - a > 15) }'; then
+	# the fallback, for a kiosk that does not print its ready line: the
+	# service started, and 90 s later still no line (the kiosk takes 15 to
+	# 25 s from its start to its first frame in software emulation)
+	if [ -n "${started:-}" ] && awk -v a="$started" -v b="$(elapsed)" 'BEGIN { exit !(b - a > 90) }'; then
 		marker="Started isoloir-kiosk.service (fallback: no ready line from the kiosk yet)"; ready=$started; break
 	fi
 	kill -0 "$QPID" 2>/dev/null || fail "qemu stopped before the kiosk started: $(tail -20 "$LOG")"
@@ -80,12 +87,33 @@ while :; do
 	sleep 0.2
 done
 ! shell_seen "$LOG" || fail "a shell or login prompt on the console"
+# what the screen shows (qemu's monitor), kept for a person to look at. Not
+# a failure yet: the kiosk's enrolment screen, presented once, shows black in
+# qemu's virtio-gpu screendump (with or without MemoryDenyWriteExecute), to
+# be understood with the kiosk (provisioning/README.md, "Not done")
+sleep 2
+python3 - "$WORK/monitor.sock" "$WORK/screen.ppm" <<'PY' || echo "# no screendump from qemu's monitor"
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(0.5)
+s.sendall(("screendump " + sys.argv[2] + "\n").encode()); time.sleep(2); s.close()
+PY
+if [ -s "$WORK/screen.ppm" ]; then
+	set -- $(python3 - "$WORK/screen.ppm" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read().split(b"\n", 3)  # P6, "W H", 255, pixels
+w, h = map(int, d[1].split()); px = d[3][:w * h * 3]
+print(len({px[i:i + 3] for i in range(0, len(px), 3 * 7)}), w, h)
+PY
+)
+	echo "# screen: $2x$3, $1 colour(s) (qemu's screendump: $WORK/screen.ppm)"
+	[ "$1" -ge 2 ] || echo "# WARNING: the screen is one colour"
+fi
 grep -aq "Reached target.*Multi-User" "$LOG" || sleep 5
 multi=$(grep -ac "Reached target.*Multi-User" "$LOG" || true)
 stop_qemu
 echo "ok 1 - boot to the kiosk in $ready s under $HOW (marker: $marker)"
 [ "$multi" -ge 1 ] && echo "#   multi-user target reached"
-echo "# boot-to-ready: $ready s ($HOW)"
+echo "# boot-to-ready: $ready s ($HOW)${started:+; the service started at $started s}"
 
 # ---- one byte of the root changed: dm-verity, a panic, a reboot, no shell ----
 BAD=$WORK/corrupt.img
