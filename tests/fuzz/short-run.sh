@@ -13,5 +13,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$ISOLOIR_FUZZ_DIR/crashes"
 cp -r "$corpus/." "$work/"
 export ASAN_OPTIONS=detect_leaks=1
+# libFuzzer's own exit status on a crash or a timeout is 77, ctest's "skipped":
+# a finding must fail the test
 "$bin" -max_total_time="${ISOLOIR_FUZZ_SECONDS:-30}" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
+	-error_exitcode=1 -timeout_exitcode=1 \
 	-artifact_prefix="$ISOLOIR_FUZZ_DIR/crashes/${target}-" -print_final_stats=1 "$work" 2>&1 | tail -15
