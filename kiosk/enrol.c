@@ -21,8 +21,9 @@ static int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/* The screen of st, presented; new: st has just changed (traced, kept) */
 static void draw(const struct enrol_ctx *c, struct ui *u, enum enrol_state st, const char *kiosk,
-		 const char *why)
+		 const char *why, bool new)
 {
 	static const char *const names[] = {"enrolment", "enrolment-done", "enrolment-refused"};
 	struct screen_view v = {.lang = c->lang};
@@ -39,7 +40,7 @@ static void draw(const struct enrol_ctx *c, struct ui *u, enum enrol_state st, c
 	else
 		screen_draw_notice(u, &v, tr(c->lang, TXT_E_REFUSED_TITLE),
 				   tr(c->lang, TXT_E_REFUSED_TEXT), why, NULL, &l);
-	if (c->shots != NULL) { /* headless: each screen kept, as the script's shots */
+	if (new && c->shots != NULL) { /* headless: each screen kept, as the script's shots */
 		unsigned char *px = NULL;
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s.png", c->shots, names[st]);
@@ -48,7 +49,7 @@ static void draw(const struct enrol_ctx *c, struct ui *u, enum enrol_state st, c
 		free(px);
 	}
 	SDL_RenderPresent(c->r);
-	if (c->trace != NULL) {
+	if (new && c->trace != NULL) {
 		fprintf(c->trace, "SCREEN %s 0 0\n", names[st]);
 		fflush(c->trace);
 	}
@@ -118,7 +119,7 @@ enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 	nseen = usbkey_present(w, seen, USBKEY_MAX); /* keys already there are looked at too */
 	for (size_t i = 0; i < nseen; i++)
 		seen[i].devnode[0] = '\0';
-	draw(c, &u, st, kiosk, why);
+	draw(c, &u, st, kiosk, why, true);
 	fprintf(stderr, "isoloir-kiosk: ready (enrolment)\n");
 	while (!*c->stop && (c->timeout_s == 0 || now_s() - start < c->timeout_s)) {
 		struct usbkey now[USBKEY_MAX];
@@ -127,8 +128,12 @@ enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 		SDL_Event ev;
 		while (SDL_PollEvent(&ev))
 			;
-		if (!usbkey_wait(w, 100) && nseen == 0)
+		/* presented again and again: a display (KMSDRM) may show nothing
+		 * of a single frame */
+		if (!usbkey_wait(w, 100) && nseen == 0) {
+			draw(c, &u, st, kiosk, why, false);
 			continue;
+		}
 		n = usbkey_present(w, now, USBKEY_MAX);
 		for (size_t i = 0; i < n; i++) {
 			bool known = false;
@@ -162,8 +167,7 @@ enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 			memset(&mine, 0, sizeof mine);
 			changed = true;
 		}
-		if (changed)
-			draw(c, &u, st, kiosk, why);
+		draw(c, &u, st, kiosk, why, changed);
 	}
 	ui_close(&u);
 	kiosk_journal_close(j);
