@@ -120,7 +120,15 @@ enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 	for (size_t i = 0; i < nseen; i++)
 		seen[i].devnode[0] = '\0';
 	draw(c, &u, st, kiosk, why, true);
-	fprintf(stderr, "isoloir-kiosk: ready (enrolment)\n");
+	{
+		SDL_RendererInfo info = {0};
+		const char *e = SDL_GetError();
+		SDL_GetRendererInfo(c->r, &info);
+		fprintf(stderr, "isoloir-kiosk: ready (enrolment)\n");
+		/* what the image's display runs on, for its boot log */
+		fprintf(stderr, "isoloir-kiosk: renderer %s %dx%d%s%s\n", info.name ? info.name : "?", c->w,
+			c->h, e[0] != '\0' ? ", SDL: " : "", e);
+	}
 	while (!*c->stop && (c->timeout_s == 0 || now_s() - start < c->timeout_s)) {
 		struct usbkey now[USBKEY_MAX];
 		size_t n;

@@ -106,11 +106,14 @@ print(len({px[i:i + 3] for i in range(0, len(px), 3 * 7)}), w, h)
 PY
 )
 	echo "# screen: $2x$3, $1 colour(s) (qemu's screendump: $WORK/screen.ppm)"
-	[ "$1" -ge 2 ] || echo "# WARNING: the screen is one colour"
+	# the enrolment screen's words: more than the background's one colour
+	[ "$1" -ge 2 ] || screen_blank=1
 fi
 grep -aq "Reached target.*Multi-User" "$LOG" || sleep 5
 multi=$(grep -ac "Reached target.*Multi-User" "$LOG" || true)
 stop_qemu
+[ "${screen_blank:-0}" = 0 ] && [ -s "$WORK/screen.ppm" ] ||
+	fail "the kiosk started ($marker at $ready s) but its screen shows nothing: $WORK/screen.ppm"
 echo "ok 1 - boot to the kiosk in $ready s under $HOW (marker: $marker)"
 [ "$multi" -ge 1 ] && echo "#   multi-user target reached"
 echo "# boot-to-ready: $ready s ($HOW)${started:+; the service started at $started s}"
