@@ -62,8 +62,37 @@ static void targets_ok(const struct screen_layout *l, const char *name)
 	CHECK(!l->overflow);
 }
 
+/* What a screenshot draws: a session's screen, maintenance's, a notice. */
+struct drawing {
+	const struct session *s;
+	const struct maint_mode *m;
+	const struct maint_view *mv;
+	const char *title, *text, *notice, *lines; /* a notice page when s and m are NULL */
+};
+
+static void draw_it(struct ui *u, const struct drawing *d, const struct screen_view *v,
+		    struct screen_layout *l)
+{
+	if (d->s != NULL)
+		screen_draw(u, d->s, v, l);
+	else if (d->m != NULL)
+		screen_draw_maintenance(u, d->m, v, d->mv, l);
+	else
+		screen_draw_notice(u, v, d->title, d->text, d->notice, d->lines, l);
+}
+
+static void shoot_drawing(const struct drawing *d, const struct screen_view *v,
+			  enum ui_text_size size, enum ui_contrast theme, const char *name);
+
 static void shoot(const struct session *s, const struct screen_view *v, enum ui_text_size size,
 		  enum ui_contrast theme, const char *name)
+{
+	struct drawing d = {.s = s};
+	shoot_drawing(&d, v, size, theme, name);
+}
+
+static void shoot_drawing(const struct drawing *d, const struct screen_view *v,
+			  enum ui_text_size size, enum ui_contrast theme, const char *name)
 {
 	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
 	SDL_Renderer *r = sf != NULL ? SDL_CreateSoftwareRenderer(sf) : NULL;
@@ -76,7 +105,7 @@ static void shoot(const struct session *s, const struct screen_view *v, enum ui_
 	if (r == NULL)
 		return;
 	CHECK_ERR(ui_open(&u, r, W, H, PX_PER_MM, size, theme), ISO_OK);
-	screen_draw(&u, s, v, l);
+	draw_it(&u, d, v, l);
 	targets_ok(l, name);
 	CHECK_ERR(ui_read_rgb(&u, &px), ISO_OK);
 	snprintf(path, sizeof path, "%s/%s.png", work, name);
@@ -317,6 +346,49 @@ static void all_screens(enum iso_lang lang, enum ui_text_size size, enum ui_cont
 #undef SHOT
 }
 
+/* The technician's screens (issue 6, R-D11-INTERV) and the kiosk's own
+ * notices (enrolment, a kiosk not as sealed), with fixed contents. */
+static void service_screens(enum iso_lang lang, const char *suffix, bool all)
+{
+	struct screen_view v = {.lang = lang};
+	struct maint_mode m;
+	struct maint_view mv = {"42  2026-12-02T09:14:03Z  maintenance-start  success  technician=Jeanne "
+				"Martin token=5f0c2a9e8d7b6c4a3f2e1d0c9b8a7f6e\n"
+				"41  2026-12-02T09:13:40Z  usb-alert  na\n40  2026-12-02T08:00:12Z  kiosk-start  success\n",
+				640, 400, "jeudi 4 décembre 2026 à 20 h 00"};
+	static const enum mm_screen screens[] = {MM_PIN, MM_MENU, MM_REFUSED, MM_NETWORK, MM_PATTERN,
+						 MM_KEYBOARD, MM_JOURNAL, MM_POWER};
+	char name[128];
+	struct drawing d = {.m = &m, .mv = &mv};
+	for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+		if (!all && screens[i] != MM_PIN && screens[i] != MM_MENU)
+			continue;
+		mm_init(&m);
+		m.screen = screens[i];
+		m.have_token = true;
+		snprintf(m.tok.technician, sizeof m.tok.technician, "Jeanne Martin");
+		snprintf(m.pin, sizeof m.pin, "2468");
+		m.failures = 1;
+		m.refusal = ISO_E_TOKEN_EXPIRED;
+		m.result_ok = true;
+		snprintf(m.result, sizeof m.result,
+			 "registre https://registre.example:8443 : joignable, clé conforme à l’empreinte "
+			 "(12 ms)\nurne Comité social https://urne-cs.example:8444 : joignable, clé "
+			 "conforme à l’empreinte (9 ms)\n");
+		snprintf(m.key_seen, sizeof m.key_seen, "Tab");
+		snprintf(name, sizeof name, "maintenance-%s-%s", mm_screen_name(screens[i]), suffix);
+		shoot_drawing(&d, &v, UI_TEXT_NORMAL, UI_THEME_DEFAULT, name);
+	}
+	d = (struct drawing){.title = tr(lang, TXT_E_TITLE), .text = tr(lang, TXT_E_TEXT)};
+	snprintf(name, sizeof name, "enrolment-%s", suffix);
+	shoot_drawing(&d, &v, UI_TEXT_NORMAL, UI_THEME_DEFAULT, name);
+	d = (struct drawing){.title = tr(lang, TXT_I_TITLE), .text = tr(lang, TXT_I_TEXT),
+			     .lines = lang == ISO_LANG_EN ? "/usr/bin/isoloir-kiosk: changed\n"
+							   : "/usr/bin/isoloir-kiosk : modifié\n"};
+	snprintf(name, sizeof name, "not-as-sealed-%s", suffix);
+	shoot_drawing(&d, &v, UI_TEXT_NORMAL, UI_THEME_DEFAULT, name);
+}
+
 int main(int argc, char **argv)
 {
 	char path[1024], *json;
@@ -360,6 +432,8 @@ int main(int argc, char **argv)
 	all_screens(ISO_LANG_EN, UI_TEXT_NORMAL, UI_THEME_DEFAULT, "en");
 	all_screens(ISO_LANG_FR, UI_TEXT_LARGE, UI_THEME_DEFAULT, "fr-large");
 	all_screens(ISO_LANG_FR, UI_TEXT_NORMAL, UI_THEME_WHITE_ON_BLACK, "fr-contrast");
+	service_screens(ISO_LANG_FR, "fr", true);
+	service_screens(ISO_LANG_EN, "en", false);
 	TTF_Quit();
 	operation_free(op);
 	free(long_text);
