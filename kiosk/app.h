@@ -55,6 +55,7 @@ struct app_maint {
 	const char *kiosk;          /* this post's name (its certificate's) */
 	const char *journal_path;   /* the journal shown and exported */
 	const char *manifest_path;  /* the image's manifest, or NULL */
+	const char *sealed;         /* its sealed SHA-256 (kiosk.conf), or NULL */
 	const char *enrolment;      /* the enrolment bundle's id, or NULL */
 	char devnode[128];          /* the technician's key ("script": the headless script's) */
 	char until[128];            /* the token's end, as said */

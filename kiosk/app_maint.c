@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "enrol.h"
 #include "hash.h"
+#include "integrity.h"
 #include "jsondoc.h"
 #include "timetext.h"
 #include "usb.h"
@@ -78,47 +80,40 @@ void maint_app_free(struct app *a)
 
 /* ---- the tools ---- */
 
-static enum iso_err file_sha256(const char *path, char hex[65])
-{
-	unsigned char buf[1 << 16], md[32];
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t k;
-	enum iso_err err = ISO_OK;
-	if (c == NULL || fd < 0 || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
-		err = ISO_E_IO;
-		goto out;
-	}
-	while ((k = read(fd, buf, sizeof buf)) > 0)
-		EVP_DigestUpdate(c, buf, (size_t)k);
-	if (k < 0 || EVP_DigestFinal_ex(c, md, NULL) != 1)
-		err = ISO_E_IO;
-	else
-		iso_hex_encode(md, 32, hex);
-out:
-	if (fd >= 0)
-		close(fd);
-	EVP_MD_CTX_free(c);
-	return err;
-}
-
 static void version(struct app *a, char *out, size_t size, bool *ok)
 {
-	char exe[65] = "?", man[65] = "";
+	char exe[65] = "?", man[65] = "", *report = NULL;
 	bool en = a->set.lang == ISO_LANG_EN;
-	*ok = file_sha256("/proc/self/exe", exe) == ISO_OK;
+	int n;
+	*ok = integrity_file_sha256("/proc/self/exe", exe) == ISO_OK;
 	if (a->mt.manifest_path != NULL)
-		*ok = file_sha256(a->mt.manifest_path, man) == ISO_OK && *ok;
-	snprintf(out, size,
-		 "isoloir-kiosk %s\n%s %s\n%s %s\n%s %s\n%s %s%s%s\n%s %s\n",
-		 ISOLOIR_VERSION, en ? "post:" : "poste :", a->mt.kiosk,
-		 en ? "operation:" : "opération :", a->op != NULL ? a->op->name : "",
-		 en ? "program SHA-256:" : "programme SHA-256 :", exe,
-		 en ? "image manifest:" : "manifeste de l’image :",
-		 a->mt.manifest_path != NULL ? a->mt.manifest_path : (en ? "none" : "aucun"),
-		 man[0] != '\0' ? ", SHA-256 " : "", man,
-		 en ? "enrolment:" : "enrôlement :",
-		 a->mt.enrolment != NULL ? a->mt.enrolment : (en ? "none" : "aucun"));
+		*ok = integrity_file_sha256(a->mt.manifest_path, man) == ISO_OK && *ok;
+	n = snprintf(out, size,
+		     "isoloir-kiosk %s\n%s %s\n%s %s\n%s %s\n%s %s%s%s\n%s %s\n%s %s\n",
+		     ISOLOIR_VERSION, en ? "post:" : "poste :", a->mt.kiosk,
+		     en ? "operation:" : "opération :", a->op != NULL ? a->op->name : "",
+		     en ? "program SHA-256:" : "programme SHA-256 :", exe,
+		     en ? "image manifest:" : "manifeste de l’image :",
+		     a->mt.manifest_path != NULL ? a->mt.manifest_path : (en ? "none" : "aucun"),
+		     man[0] != '\0' ? ", SHA-256 " : "", man,
+		     en ? "sealed manifest SHA-256:" : "SHA-256 du manifeste scellé :",
+		     a->mt.sealed != NULL ? a->mt.sealed : (en ? "unknown" : "inconnu"),
+		     en ? "enrolment:" : "enrôlement :",
+		     a->mt.enrolment != NULL ? a->mt.enrolment : (en ? "none" : "aucun"));
+	if (a->mt.manifest_path == NULL || n < 0 || (size_t)n >= size)
+		return;
+	/* the files hashed again now, as at start: the manifest against the
+	 * sealed hash, the kiosk's files and its process against the manifest */
+	if (kiosk_integrity(a->mt.manifest_path, a->mt.sealed, a->set.lang, NULL, &report) == ISO_OK)
+		snprintf(out + n, size - (size_t)n, "%s\n",
+			 en ? "Integrity: every file as in the manifest."
+			    : "Intégrité : chaque fichier conforme au manifeste.");
+	else {
+		*ok = false;
+		snprintf(out + n, size - (size_t)n, "%s\n%s",
+			 en ? "INTEGRITY: NOT AS SEALED" : "INTÉGRITÉ : NON CONFORME", report ? report : "");
+	}
+	free(report);
 }
 
 static void clock_check(struct app *a, char *out, size_t size, bool *ok)

@@ -626,6 +626,7 @@ int main(int argc, char **argv)
 	a.mt.journal_path = config_get(c, "journal");
 	a.mt.manifest_path = manifest;
 	a.mt.enrolment = config_get(c, "enrolment");
+	a.mt.sealed = config_get(c, "image_manifest_sha256");
 	/* the image's integrity: a kiosk that is not as sealed opens no
 	 * voting session, and says why (maintenance stays possible) */
 	if (manifest != NULL &&

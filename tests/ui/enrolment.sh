@@ -89,6 +89,24 @@ grep '"event":"integrity-check"' state/journal.jsonl | tail -n 1 | grep -q '"out
 grep -q 'ready (enrolment)' enrol.script.err || fail "no ready line at enrolment"
 echo "I: enrolled from its USB key, the bundle erased, the files checked at start"
 
+# maintenance's version screen hashes the files again: as sealed
+now=$(date -u +%s)
+printf '%s\n135790\n135790\n' "$PASS" | "$B" operation maintenance-token --quiet --dir op --key tk.json \
+	--technician "Jean Petit" --kiosk kiosk-042 --from "$(date -u -d "@$((now - 60))" +%FT%TZ)" \
+	--until "$(date -u -d "@$((now + 3600))" +%FT%TZ)" --out token.json
+version_script() { # the screen waited for at the end
+	printf '%s\n' "maintenance-key $W/token.json" "wait maintenance-pin" "type 135790" "tap m-ok" \
+		"wait maintenance-menu" "tap m-version" "wait maintenance-version" "shot version-$1" \
+		"tap m-menu" "tap m-leave" "wait $1" >"version-$1.script"
+}
+version_script welcome
+"$K" --state-dir "$W/state" --manifest manifest.txt --technician-key op/technician-key.pem \
+	--headless 1024x768 --script version-welcome.script --shots shots >/dev/null 2>version.err ||
+	fail "maintenance on the enrolled kiosk: $(cat version.err)"
+grep '"event":"maintenance-action"' state/journal.jsonl | tail -n 1 | grep 'action=version' |
+	grep -q '"outcome":"success"' || fail "the version screen's integrity check did not pass"
+echo "I: the enrolled kiosk's maintenance: its files hashed again, as sealed"
+
 # a manifest that is not the sealed one: no voting session, said
 cp manifest.txt sealed.txt && cp other-manifest.txt manifest.txt
 printf 'wait blocked\nshot blocked\ntap start\nwait blocked\n' >blocked.script
@@ -97,6 +115,13 @@ printf 'wait blocked\nshot blocked\ntap start\nwait blocked\n' >blocked.script
 grep -q 'not as sealed' blocked.err || fail "the difference not said"
 grep '"event":"integrity-check"' state/journal.jsonl | tail -n 1 | grep -q 'refused=manifest-hash' ||
 	fail "the manifest's hash not journaled"
+# maintenance still opens on it, and its version screen says the same
+version_script blocked
+"$K" --state-dir "$W/state" --manifest manifest.txt --technician-key op/technician-key.pem \
+	--headless 1024x768 --script version-blocked.script --shots shots >/dev/null 2>version.err ||
+	fail "maintenance on a kiosk not as sealed: $(cat version.err)"
+grep '"event":"maintenance-action"' state/journal.jsonl | tail -n 1 | grep 'action=version' |
+	grep -q '"outcome":"failure"' || fail "the version screen did not see the other manifest"
 cp sealed.txt manifest.txt
 # a file that differs from the manifest (a configuration of the tests,
 # with no sealed hash: the program's copy changed after the manifest)
