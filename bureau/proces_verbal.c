@@ -540,6 +540,60 @@ static bool say_incident(struct layout *L, const json_t *e)
 	return true;
 }
 
+/* the strings of an array, comma-separated, into buf ("" when none) */
+static void list_text(const json_t *a, const char *key, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const json_t *x = json_array_get(a, i);
+		const char *v = json_is_string(x) ? json_string_value(x)
+						   : json_string_value(json_object_get(x, key));
+		int k = snprintf(buf + n, size - n, "%s%s", i > 0 ? ", " : "", v != NULL ? v : "?");
+		if (k < 0 || (size_t)k >= size - n)
+			break;
+		n += (size_t)k;
+	}
+}
+
+/* who may intervene on the kiosks, and how they were configured (issue 6) */
+static bool say_technician_key(struct layout *L, const json_t *e)
+{
+	if (str(e, "holder") == NULL)
+		return false;
+	put(L, T(L, "Clé de technicien de l’opération créée, détenue par %s",
+		 "The operation's technician key made, held by %s"),
+	    str(e, "holder"));
+	return true;
+}
+
+static bool say_maintenance_token(struct layout *L, const json_t *e)
+{
+	char kiosks[1024];
+	if (str(e, "technician") == NULL || str(e, "id") == NULL || str(e, "not_before") == NULL ||
+	    str(e, "not_after") == NULL || !json_is_array(json_object_get(e, "kiosks")))
+		return false;
+	list_text(json_object_get(e, "kiosks"), NULL, kiosks, sizeof kiosks);
+	put(L, T(L, "Jeton de maintenance %s pour %s, postes %s, valable du %s au %s",
+		 "Maintenance token %s for %s, kiosks %s, valid from %s to %s"),
+	    str(e, "id"), str(e, "technician"),
+	    strcmp(kiosks, "*") == 0 ? T(L, "tous", "all") : kiosks, str(e, "not_before"),
+	    str(e, "not_after"));
+	return true;
+}
+
+static bool say_enrolment_bundles(struct layout *L, const json_t *e)
+{
+	char kiosks[2048];
+	if (!json_is_array(json_object_get(e, "bundles")) || str(e, "image_manifest_sha256") == NULL)
+		return false;
+	list_text(json_object_get(e, "bundles"), "kiosk", kiosks, sizeof kiosks);
+	put(L, T(L, "Lots d’enrôlement des postes %s, pour l’image de manifeste %s",
+		 "Enrolment bundles of kiosks %s, for the image of manifest %s"),
+	    kiosks, str(e, "image_manifest_sha256"));
+	return true;
+}
+
 /* a technician's intervention on a kiosk (R-D11-INTERV, R-BUR-06) */
 static bool say_intervention(struct layout *L, const json_t *e)
 {
@@ -774,6 +828,9 @@ static void say_entry(struct layout *L, const json_t *e)
 		{"control", say_control},
 		{"incident", say_incident},
 		{"intervention", say_intervention},
+		{"technician-key", say_technician_key},
+		{"maintenance-token", say_maintenance_token},
+		{"enrolment-bundles", say_enrolment_bundles},
 		{"incidents-imported", say_incidents_imported},
 		{"tally", say_tally},
 		{"results", say_results},

@@ -59,7 +59,11 @@ static const char JOURNAL[] =
 	AT(17, "destruction") ",\"archive_sha256\":\"a1\",\"destroyed\":[\"x\",\"y\"]},"
 	AT(18, "pv") ",\"sha256\":\"p1\",\"pages\":5},"
 	AT(19, "frobnicate") ",\"a\":1,\"b\":\"x\"},"
-	AT(20, "control") ",\"action\":\"explode\",\"polls\":[\"CST\"]}]";
+	AT(20, "control") ",\"action\":\"explode\",\"polls\":[\"CST\"]},"
+	AT(21, "technician-key") ",\"holder\":\"Claire Morel\"},"
+	AT(22, "maintenance-token") ",\"id\":\"t1\",\"technician\":\"Jean Petit\",\"kiosks\":[\"poste-01\",\"poste-02\"],\"not_before\":\"2026-12-01T08:00:00+01:00\",\"not_after\":\"2026-12-05T18:00:00+01:00\"},"
+	AT(23, "enrolment-bundles") ",\"bundles\":[{\"id\":\"b1\",\"kiosk\":\"poste-01\"}],\"image_manifest_sha256\":\"i1\",\"operation_json_sha256\":\"o1\"},"
+	AT(24, "intervention") ",\"source\":\"poste-01\",\"at\":\"2026-12-04T09:14:03Z\",\"kiosk_event\":\"maintenance-start\",\"outcome\":\"success\",\"detail\":\"technician=Jean Petit token=t1\"}]";
 
 /* the blocks, one a line, and the pages asked for */
 struct collected {
@@ -155,6 +159,11 @@ static void test_layout_fr(const struct proces_verbal *pv)
 	has(&c, "— Recours enregistré" NNBSP ": «" NNBSP "Recours" NNBSP "»\n");
 	has(&c, "— Destruction de l’archive (SHA-256 a1), des clés et des secrets restants" NNBSP ": 2 fichiers détruits");
 	has(&c, "— Procès-verbal établi (5 pages), SHA-256 p1.\n");
+	/* the technicians (R-D11-INTERV): who could intervene, and each intervention */
+	has(&c, "— Clé de technicien de l’opération créée, détenue par Claire Morel\n");
+	has(&c, "— Jeton de maintenance t1 pour Jean Petit, postes poste-01, poste-02, valable du 2026-12-01T08:00:00+01:00 au 2026-12-05T18:00:00+01:00\n");
+	has(&c, "— Lots d’enrôlement des postes poste-01, pour l’image de manifeste i1\n");
+	has(&c, "— Intervention sur le poste poste-01, à 2026-12-04T09:14:03Z (UTC)" NNBSP ": entrée en maintenance (technician=Jean Petit token=t1)\n");
 	/* unknown, and known but malformed: their fields, not dropped */
 	has(&c, "19. vendredi 4" NBSP "décembre 2026 à" NBSP "8" NBSP "h" NBSP "00 — frobnicate" NNBSP ": a=1, b=x\n");
 	has(&c, "20. vendredi 4" NBSP "décembre 2026 à" NBSP "8" NBSP "h" NBSP "00 — control" NNBSP ": action=explode, polls=[\"CST\"]\n");
