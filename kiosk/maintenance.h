@@ -1,7 +1,7 @@
 /* The technician's maintenance token (issue 6; R-D11-INTERV: only named
  * staff intervene). A file on the technician's USB key, signed by the
  * operation's technician key (signature.h: ECDSA P-256 over the payload's
- * canonical form), which the kiosk knows from its operation.json:
+ * canonical form), which the kiosk image carries (--technician-key):
  *   {"payload":{"format":"isoloir-maintenance-1",
  *     "id":"<32 hex: names the token in the journals>",
  *     "kiosks":["poste-01",…] or ["*"] (the posts' certificate names),

@@ -1,6 +1,6 @@
-/* What a kiosk knows of its operation: operation.json, given at enrolment
- * (the provisioning issue makes the bundle; for now a path in the kiosk's
- * configuration):
+/* What a kiosk knows of its operation: operation.json, installed by its
+ * enrolment (enrolment.h: the bureau's operation enrolment-bundle makes it)
+ * and named by the kiosk's configuration:
  *   {"version":1, "operation":"…", "space":"…",
  *    "opening":"2026-12-04T08:00:00+01:00", "closing":"…" (RFC 3339, config_parse_time),
  *    "registry":{"url":"https://…","pin":"…"[, "backup":{"url","pin"}]},
