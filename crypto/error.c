@@ -335,8 +335,10 @@ static const struct iso_err_text err_texts[ISO_ERR__COUNT] = {
 				       "le lot d’enrôlement porte un operation.json refusé ou d’une autre opération",
 				       "the enrolment bundle carries an operation.json refused or of another operation"},
 	[ISO_E_ENROLMENT_IDENTITY] = {"enrolment-identity",
-				      "certificat ou clé du poste illisible, ou la clé n’est pas celle du certificat",
-				      "the post's certificate or key is unreadable, or the key is not the certificate's"},
+				      "certificat ou clé du poste illisible, certificat hors de sa validité ou pas "
+				      "pour un client TLS, ou la clé n’est pas celle du certificat",
+				      "the post's certificate or key is unreadable, the certificate out of its validity "
+				      "or not for a TLS client, or the key is not the certificate's"},
 	[ISO_E_ENROLMENT_OTHER_KIOSK] = {"enrolment-other-kiosk",
 					 "le certificat du lot d’enrôlement est celui d’un autre poste",
 					 "the enrolment bundle's certificate is another post's"},

@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,12 @@ enum iso_err enrolment_identity_check(const char *cert_pem, const char *key_pem,
 		snprintf(ret_cn, size, "%s", cn);
 	if ((k = PEM_read_bio_PrivateKey(kb, NULL, no_passphrase, NULL)) == NULL ||
 	    X509_check_private_key(x, k) != 1)
+		goto out;
+	/* valid now, and for a TLS client (no extended key usage, or clientAuth
+	 * among them): a post must be able to speak the protocol once enrolled */
+	if (X509_cmp_current_time(X509_get0_notBefore(x)) >= 0 ||
+	    X509_cmp_current_time(X509_get0_notAfter(x)) <= 0 ||
+	    X509_check_purpose(x, X509_PURPOSE_SSL_CLIENT, 0) != 1)
 		goto out;
 	err = strcmp(cn, kiosk) == 0 ? ISO_OK : ISO_E_ENROLMENT_OTHER_KIOSK;
 out:

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,18 @@ static char *bio_text(BIO *b)
 
 /* A P-256 key and a self-signed certificate naming cn; with pass, the key
  * is written encrypted under it. */
+static struct identity identity_make(const char *cn, const char *pass, long from, long until,
+				     const char *eku);
+
 static struct identity identity_new(const char *cn, const char *pass)
+{
+	return identity_make(cn, pass, 0, 3600L * 24 * 365, NULL);
+}
+
+/* valid from now + from to now + until (seconds); eku: an extended key
+ * usage ("serverAuth"), or NULL for none */
+static struct identity identity_make(const char *cn, const char *pass, long from, long until,
+				     const char *eku)
 {
 	struct identity id = {NULL, NULL};
 	EVP_PKEY *k = NULL;
@@ -53,8 +65,14 @@ static struct identity identity_new(const char *cn, const char *pass)
 		goto out;
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 42);
-	X509_gmtime_adj(X509_getm_notBefore(x), 0);
-	X509_gmtime_adj(X509_getm_notAfter(x), 3600L * 24 * 365);
+	X509_gmtime_adj(X509_getm_notBefore(x), from);
+	X509_gmtime_adj(X509_getm_notAfter(x), until);
+	if (eku != NULL) {
+		X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, NID_ext_key_usage, eku);
+		if (e == NULL || X509_add_ext(x, e, -1) != 1)
+			goto out;
+		X509_EXTENSION_free(e);
+	}
 	X509_NAME_add_entry_by_NID(n, NID_commonName, MBSTRING_UTF8, (const unsigned char *)cn,
 				   -1, -1, 0);
 	X509_set_issuer_name(x, n);
@@ -522,6 +540,25 @@ int main(int argc, char **argv)
 		CHECK(strcmp(cn, "poste-02") == 0);
 		CHECK_ERR(enrolment_identity_check(p1.cert, stray.key, "poste-01", NULL, 0),
 			  ISO_E_ENROLMENT_IDENTITY);
+		/* expired, not yet valid, for a TLS server only: refused; for a
+		 * TLS client: accepted */
+		{
+			struct identity ids[4] = {
+				identity_make("poste-01", NULL, -7200, -3600, NULL),
+				identity_make("poste-01", NULL, 3600, 7200, NULL),
+				identity_make("poste-01", NULL, 0, 3600, "serverAuth"),
+				identity_make("poste-01", NULL, 0, 3600, "clientAuth"),
+			};
+			for (int i = 0; i < 4; i++) {
+				CHECK(ids[i].cert != NULL);
+				if (ids[i].cert != NULL)
+					CHECK_ERR(enrolment_identity_check(ids[i].cert, ids[i].key,
+									   "poste-01", NULL, 0),
+						  i < 3 ? ISO_E_ENROLMENT_IDENTITY : ISO_OK);
+				free(ids[i].cert);
+				free(ids[i].key);
+			}
+		}
 	}
 	test_refusals();
 	test_install();
