@@ -136,8 +136,7 @@ struct keysession {
 	const struct holders *hs;
 	struct usbkey_watch *w;
 	int wait_s;
-	char judged[USBKEY_MAX][128]; /* keys already looked at, still plugged */
-	size_t njudged;
+	struct usbkey_seen judged; /* keys already looked at, still plugged */
 };
 
 enum iso_err keysession_open(const struct cli *c, const struct holders *hs, int wait_s,
@@ -257,30 +256,6 @@ enum iso_err keyholder_read_secret(char *buf, size_t size)
 	return err;
 }
 
-static bool judged(struct keysession *s, const char *devnode)
-{
-	for (size_t i = 0; i < s->njudged; i++)
-		if (strcmp(s->judged[i], devnode) == 0)
-			return true;
-	return false;
-}
-
-/* forget the keys taken out, so that one put back is looked at again */
-static void forget_gone(struct keysession *s, const struct usbkey *present, size_t n)
-{
-	for (size_t i = 0; i < s->njudged;) {
-		bool here = false;
-		for (size_t k = 0; k < n; k++)
-			here = here || strcmp(present[k].devnode, s->judged[i]) == 0;
-		if (here) {
-			i++;
-			continue;
-		}
-		memmove(s->judged[i], s->judged[i + 1], (s->njudged - i - 1) * sizeof s->judged[0]);
-		s->njudged--;
-	}
-}
-
 /* Wait for a key that fits; every other key is judged once (fits says why
  * it does not). */
 static enum iso_err wait_for(struct keysession *s,
@@ -292,13 +267,10 @@ static enum iso_err wait_for(struct keysession *s,
 		struct usbkey present[USBKEY_MAX];
 		size_t n = usbkey_present(s->w, present, USBKEY_MAX);
 		time_t now;
-		forget_gone(s, present, n);
+		usbkey_seen_forget_gone(&s->judged, present, n, NULL, NULL);
 		for (size_t i = 0; i < n; i++) {
-			if (judged(s, present[i].devnode))
+			if (!usbkey_seen_first(&s->judged, &present[i]))
 				continue;
-			if (s->njudged < USBKEY_MAX)
-				snprintf(s->judged[s->njudged++], sizeof s->judged[0], "%s",
-					 present[i].devnode);
 			if (fits(s, &present[i], arg)) {
 				*ret = present[i];
 				return ISO_OK;
@@ -318,10 +290,8 @@ static void wait_removed(struct keysession *s, const struct usbkey *k, const cha
 	for (;;) {
 		struct usbkey present[USBKEY_MAX];
 		size_t n = usbkey_present(s->w, present, USBKEY_MAX);
-		bool here = false;
-		for (size_t i = 0; i < n; i++)
-			here = here || strcmp(present[i].devnode, k->devnode) == 0;
-		forget_gone(s, present, n);
+		bool here = usbkey_among(present, n, k->devnode);
+		usbkey_seen_forget_gone(&s->judged, present, n, NULL, NULL);
 		if (!here || time(NULL) >= deadline)
 			return;
 		usbkey_wait(s->w, 1000);

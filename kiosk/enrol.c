@@ -94,14 +94,15 @@ static enum iso_err take(const struct enrol_ctx *c, const struct usbkey *k, cons
 enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 {
 	struct usbkey_watch *w = NULL;
-	struct usbkey seen[USBKEY_MAX], mine;
+	struct usbkey_seen seen = {.n = 0}; /* empty: a key plugged before the start is looked at too */
+	struct usbkey mine;
 	struct kiosk_journal *j = NULL;
 	struct ui u;
-	size_t nseen = 0;
 	enum enrol_state st = WAITING;
 	char kiosk[128] = "", why[512] = "", jpath[4096];
 	int64_t start = now_s();
 	enum iso_err err = ISO_E_INVALID_ARG;
+	bool first = true; /* the keys plugged before the start, looked at once */
 	memset(&mine, 0, sizeof mine);
 	if (usbkey_watch_open(&w) != ISO_OK)
 		return ISO_E_USB;
@@ -116,9 +117,6 @@ enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 	snprintf(jpath, sizeof jpath, "%s/%s", c->state_dir, ENROLMENT_JOURNAL);
 	if (kiosk_journal_open(jpath, "non-enrole", &j) != ISO_OK)
 		j = NULL;
-	nseen = usbkey_present(w, seen, USBKEY_MAX); /* keys already there are looked at too */
-	for (size_t i = 0; i < nseen; i++)
-		seen[i].devnode[0] = '\0';
 	draw(c, &u, st, kiosk, why, true);
 	{
 		SDL_RendererInfo info = {0};
@@ -132,25 +130,24 @@ enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 	while (!*c->stop && (c->timeout_s == 0 || now_s() - start < c->timeout_s)) {
 		struct usbkey now[USBKEY_MAX];
 		size_t n;
-		bool mine_here = false, changed = false;
+		bool mine_here, changed = false;
 		SDL_Event ev;
 		while (SDL_PollEvent(&ev))
 			;
 		/* presented again and again: a display (KMSDRM) may show nothing
 		 * of a single frame */
-		if (!usbkey_wait(w, 100) && nseen == 0) {
+		if (!usbkey_wait(w, 100) && seen.n == 0 && !first) {
 			draw(c, &u, st, kiosk, why, false);
 			continue;
 		}
+		first = false;
 		n = usbkey_present(w, now, USBKEY_MAX);
+		mine_here = usbkey_among(now, n, mine.devnode);
+		usbkey_seen_forget_gone(&seen, now, n, NULL, NULL);
 		for (size_t i = 0; i < n; i++) {
-			bool known = false;
 			char *doc = NULL;
 			size_t len = 0;
-			mine_here = mine_here || strcmp(now[i].devnode, mine.devnode) == 0;
-			for (size_t k = 0; k < nseen; k++)
-				known = known || strcmp(seen[k].devnode, now[i].devnode) == 0;
-			if (known || st != WAITING ||
+			if (!usbkey_seen_first(&seen, &now[i]) || st != WAITING ||
 			    usbkey_read(&now[i], ENROLMENT_FILE_NAME, ENROLMENT_MAX, &doc, &len) != ISO_OK) {
 				free(doc);
 				continue;
@@ -164,8 +161,6 @@ enum iso_err kiosk_enrol(const struct enrol_ctx *c)
 			free(doc);
 			changed = true;
 		}
-		memcpy(seen, now, n * sizeof now[0]);
-		nseen = n;
 		if (st != WAITING && !mine_here) {
 			if (st == DONE) {
 				err = ISO_OK;

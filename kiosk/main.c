@@ -137,8 +137,12 @@ static const struct {
 /* the USB watch (NULL without one): a device plugged or removed since */
 static struct usb_watch *usb;
 static struct usbkey_watch *tech_keys; /* USB keys: the technician's */
-static struct usbkey seen[USBKEY_MAX]; /* the keys plugged, as last seen */
-static size_t nseen;
+static struct usbkey_seen seen;        /* the keys plugged, each looked at once */
+
+static void key_gone(void *arg, const struct usbkey *k)
+{
+	app_maintenance_key_gone(arg, k->devnode);
+}
 
 /* The keys come and go: a new one holding a maintenance token is given
  * to the app (read with mtools, never mounted), one gone is said. */
@@ -150,29 +154,18 @@ static void keys_check(struct app *a)
 	/* on an event, and twice a second while a key is plugged: udev's
 	 * events of one key come and go before its devices do */
 	if (tech_keys == NULL ||
-	    (!usbkey_wait(tech_keys, 0) && (nseen == 0 || ++frames % 30 != 0)))
+	    (!usbkey_wait(tech_keys, 0) && (seen.n == 0 || ++frames % 30 != 0)))
 		return;
 	n = usbkey_present(tech_keys, now, USBKEY_MAX);
-	for (size_t i = 0; i < nseen; i++) {
-		bool still = false;
-		for (size_t j = 0; j < n; j++)
-			still = still || strcmp(seen[i].devnode, now[j].devnode) == 0;
-		if (!still)
-			app_maintenance_key_gone(a, seen[i].devnode);
-	}
+	usbkey_seen_forget_gone(&seen, now, n, key_gone, a);
 	for (size_t j = 0; j < n; j++) {
-		bool known = false;
 		char *doc = NULL;
 		size_t len = 0;
-		for (size_t i = 0; i < nseen; i++)
-			known = known || strcmp(seen[i].devnode, now[j].devnode) == 0;
-		if (!known && usbkey_read(&now[j], MAINT_TOKEN_NAME, MAINT_TOKEN_MAX, &doc, &len) ==
-				      ISO_OK)
+		if (usbkey_seen_first(&seen, &now[j]) &&
+		    usbkey_read(&now[j], MAINT_TOKEN_NAME, MAINT_TOKEN_MAX, &doc, &len) == ISO_OK)
 			app_maintenance_key(a, doc, len, now[j].devnode);
 		free(doc);
 	}
-	memcpy(seen, now, n * sizeof now[0]);
-	nseen = n;
 }
 
 static void usb_check(struct app *a)
@@ -646,8 +639,12 @@ int main(int argc, char **argv)
 	/* the technician's key (maintenance), only with the technician key */
 	if (tkey != NULL && (err = usbkey_watch_open(&tech_keys)) != ISO_OK)
 		fprintf(stderr, "%s: no USB key watch: %s\n", prog, iso_strerror(err, ISO_LANG_EN));
-	if (tech_keys != NULL)
-		nseen = usbkey_present(tech_keys, seen, USBKEY_MAX);
+	if (tech_keys != NULL) { /* the keys plugged at start are the post's own */
+		struct usbkey now[USBKEY_MAX];
+		size_t n = usbkey_present(tech_keys, now, USBKEY_MAX);
+		for (size_t i = 0; i < n; i++)
+			usbkey_seen_first(&seen, &now[i]);
+	}
 	if (headless) {
 		rc = run_script(&a, script, shots);
 		if (rc == 0 && app_exit_status(&a) != 0)

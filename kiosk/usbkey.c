@@ -99,6 +99,40 @@ size_t usbkey_present(struct usbkey_watch *w, struct usbkey *out, size_t max)
 	return n;
 }
 
+bool usbkey_among(const struct usbkey *present, size_t n, const char *devnode)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(present[i].devnode, devnode) == 0)
+			return true;
+	return false;
+}
+
+void usbkey_seen_forget_gone(struct usbkey_seen *s, const struct usbkey *present, size_t n,
+			     void (*gone)(void *arg, const struct usbkey *k), void *arg)
+{
+	for (size_t i = 0; i < s->n;) {
+		struct usbkey k;
+		if (usbkey_among(present, n, s->k[i].devnode)) {
+			i++;
+			continue;
+		}
+		k = s->k[i];
+		memmove(&s->k[i], &s->k[i + 1], (s->n - i - 1) * sizeof s->k[0]);
+		s->n--;
+		if (gone != NULL)
+			gone(arg, &k);
+	}
+}
+
+bool usbkey_seen_first(struct usbkey_seen *s, const struct usbkey *k)
+{
+	if (usbkey_among(s->k, s->n, k->devnode))
+		return false;
+	if (s->n < USBKEY_MAX)
+		s->k[s->n++] = *k;
+	return true;
+}
+
 bool usbkey_wait(struct usbkey_watch *w, int timeout_ms)
 {
 	struct pollfd p = {udev_monitor_get_fd(w->mon), POLLIN, 0};

@@ -34,6 +34,22 @@ size_t usbkey_present(struct usbkey_watch *w, struct usbkey *out, size_t max);
 /* Wait for a key to come or go, at most timeout_ms: true when one did. */
 bool usbkey_wait(struct usbkey_watch *w, int timeout_ms);
 
+/* Keys already looked at and still plugged: each key plugged is looked at
+ * once, until it is taken out (the bureau's key sessions, the kiosk's
+ * technician and enrolment keys). */
+struct usbkey_seen {
+	struct usbkey k[USBKEY_MAX];
+	size_t n;
+};
+/* Whether devnode is among the n keys of present. */
+bool usbkey_among(const struct usbkey *present, size_t n, const char *devnode);
+/* Forget the seen keys that are not among present; gone (may be NULL) is
+ * told of each. */
+void usbkey_seen_forget_gone(struct usbkey_seen *s, const struct usbkey *present, size_t n,
+			     void (*gone)(void *arg, const struct usbkey *k), void *arg);
+/* true the first time k is seen (it is remembered), false after. */
+bool usbkey_seen_first(struct usbkey_seen *s, const struct usbkey *k);
+
 /* The file `name` of the key's root: ISO_E_NOT_FOUND when absent, ISO_E_USB
  * when the key cannot be read as FAT, ISO_E_TOO_LARGE beyond max. */
 enum iso_err usbkey_read(const struct usbkey *k, const char *name, size_t max, char **ret,
