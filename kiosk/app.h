@@ -144,7 +144,6 @@ void app_maintenance_key_gone(struct app *a, const char *devnode);
 /* A maintenance exit status (maintmode.h: MM_EXIT_REBOOT, _POWEROFF), or 0. */
 int app_exit_status(const struct app *a);
 /* The app's side of maintenance (app_maint.c), called by app.c. */
-void maint_app_event(struct app *a, const SDL_Event *e);
 void maint_app_activate(struct app *a, int id);
 void maint_app_key(struct app *a, SDL_Keycode k, bool shift);
 void maint_app_step(struct app *a);

@@ -357,14 +357,6 @@ void maint_app_key(struct app *a, SDL_Keycode k, bool shift)
 		mm_key_seen(&a->mm, SDL_GetKeyName(k), a->now);
 		return;
 	}
-	if (a->mm.screen == MM_PIN && k >= SDLK_0 && k <= SDLK_9) {
-		mm_pin_digit(&a->mm, (char)('0' + (k - SDLK_0)), a->now);
-		return;
-	}
-	if (a->mm.screen == MM_PIN && k >= SDLK_KP_1 && k <= SDLK_KP_0) {
-		mm_pin_digit(&a->mm, k == SDLK_KP_0 ? '0' : (char)('1' + (k - SDLK_KP_1)), a->now);
-		return;
-	}
 	if (app_focus_key(a, k, shift))
 		return;
 	switch (k) {
@@ -380,33 +372,6 @@ void maint_app_key(struct app *a, SDL_Keycode k, bool shift)
 		break;
 	case SDLK_ESCAPE:
 		mm_back(&a->mm, a->now);
-		break;
-	default:
-		break;
-	}
-}
-
-void maint_app_event(struct app *a, const SDL_Event *e)
-{
-	switch (e->type) {
-	case SDL_MOUSEBUTTONDOWN:
-		if (e->button.button == SDL_BUTTON_LEFT)
-			a->pressed = screen_hit(&a->layout, e->button.x, e->button.y);
-		if (a->mm.screen == MM_PATTERN) {
-			a->mt.touch_x = e->button.x;
-			a->mt.touch_y = e->button.y;
-		}
-		break;
-	case SDL_MOUSEBUTTONUP:
-		if (e->button.button == SDL_BUTTON_LEFT && a->pressed != 0 &&
-		    screen_hit(&a->layout, e->button.x, e->button.y) == a->pressed) {
-			a->focus = a->pressed;
-			maint_app_activate(a, a->pressed);
-		}
-		a->pressed = 0;
-		break;
-	case SDL_KEYDOWN:
-		maint_app_key(a, e->key.keysym.sym, (e->key.keysym.mod & KMOD_SHIFT) != 0);
 		break;
 	default:
 		break;
