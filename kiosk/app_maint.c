@@ -138,51 +138,56 @@ static void clock_check(struct app *a, char *out, size_t size, bool *ok)
 				   : "Plus de 2 secondes : vérifiez la synchronisation de l’heure (NTP)."));
 }
 
-/* the journal's entries as lines, newest first, page p */
+/* the journal's entries as lines, newest first, page p: the chain walked
+ * (kiosk_journal_walk) once to count, once to take the page's entries */
+struct page_walk {
+	int64_t lo, hi; /* the page's entries: seq from hi down to lo */
+	char lines[JOURNAL_LINES_PAGE][KIOSK_DETAIL_MAX + 128];
+};
+
+static void page_line(void *arg, json_t *o)
+{
+	struct page_walk *w = arg;
+	int64_t seq = (int64_t)json_integer_value(json_object_get(o, "seq"));
+	const char *d = json_string_value(json_object_get(o, "detail"));
+	if (seq < w->lo || seq > w->hi)
+		return;
+	snprintf(w->lines[w->hi - seq], sizeof w->lines[0], "%lld  %s  %s  %s%s%s", (long long)seq,
+		 json_string_value(json_object_get(o, "time")) ?: "?",
+		 json_string_value(json_object_get(o, "event")) ?: "?",
+		 json_string_value(json_object_get(o, "outcome")) ?: "?", d != NULL ? "  " : "",
+		 d != NULL ? d : "");
+}
+
 static void journal_page(struct app *a)
 {
-	FILE *f = a->mt.journal_path != NULL ? fopen(a->mt.journal_path, "r") : NULL;
-	char line[4096], **lines = NULL;
-	size_t n = 0, cap = 0, total = 0;
+	static struct page_walk w;
+	int64_t n = 0, bad = 0;
+	size_t at = 0;
+	enum iso_err err = a->mt.journal_path != NULL
+				   ? kiosk_journal_verify(a->mt.journal_path, &n, &bad)
+				   : ISO_E_IO;
 	free(a->mt.journal_text);
 	a->mt.journal_text = NULL;
-	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-		json_t *o = json_loads(line, 0, NULL);
-		char text[1024];
-		const char *d = json_string_value(json_object_get(o, "detail"));
-		snprintf(text, sizeof text, "%lld  %s  %s  %s%s%s",
-			 (long long)json_integer_value(json_object_get(o, "seq")),
-			 json_string_value(json_object_get(o, "time")) ?: "?",
-			 json_string_value(json_object_get(o, "event")) ?: "?",
-			 json_string_value(json_object_get(o, "outcome")) ?: "?", d != NULL ? "  " : "",
-			 d != NULL ? d : "");
-		json_decref(o);
-		if (n == cap) {
-			char **g = realloc(lines, (cap = cap ? 2 * cap : 64) * sizeof *lines);
-			if (g == NULL)
-				break;
-			lines = g;
-		}
-		if ((lines[n] = strdup(text)) != NULL)
-			total += strlen(text) + 1, n++;
-	}
-	if (f != NULL)
-		fclose(f);
-	if ((size_t)a->mm.journal_page * JOURNAL_LINES_PAGE >= n && a->mm.journal_page > 0)
+	if (err == ISO_E_JOURNAL_BROKEN) /* the entries before the bad line */
+		n = bad - 1;
+	else if (err != ISO_OK)
+		n = 0;
+	if ((int64_t)a->mm.journal_page * JOURNAL_LINES_PAGE >= n && a->mm.journal_page > 0)
 		a->mm.journal_page = (int)((n - 1) / JOURNAL_LINES_PAGE);
-	a->mt.journal_text = calloc(1, total + 1);
-	for (size_t k = 0, at = 0; a->mt.journal_text != NULL && k < JOURNAL_LINES_PAGE; k++) {
-		size_t i = (size_t)a->mm.journal_page * JOURNAL_LINES_PAGE + k, l;
-		if (i >= n)
-			break;
-		l = strlen(lines[n - 1 - i]);
-		memcpy(a->mt.journal_text + at, lines[n - 1 - i], l);
+	memset(&w, 0, sizeof w);
+	w.hi = n - (int64_t)a->mm.journal_page * JOURNAL_LINES_PAGE;
+	w.lo = w.hi - JOURNAL_LINES_PAGE + 1;
+	if (n > 0)
+		kiosk_journal_walk(a->mt.journal_path, page_line, &w, &n, &bad, NULL);
+	if ((a->mt.journal_text = calloc(1, sizeof w.lines + 1)) == NULL)
+		return;
+	for (int64_t i = 0; i < JOURNAL_LINES_PAGE && i <= w.hi - w.lo && w.hi - i >= 1; i++) {
+		size_t l = strlen(w.lines[i]);
+		memcpy(a->mt.journal_text + at, w.lines[i], l);
 		a->mt.journal_text[at + l] = '\n';
 		at += l + 1;
 	}
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
 }
 
 /* the journal, as it is (chained: operation incidents reads it), onto the
@@ -282,11 +287,8 @@ static void report_events(struct app *a)
 	for (int i = 0; i < n; i++) {
 		static const char *const oc[] = {"success", "failure", "na"};
 		char when[ISO_TIME_UTC_LEN];
-		const char *name = "?";
+		const char *name = kiosk_event_name(ev[i].ev);
 		enum iso_err err;
-		for (size_t k = 0; k < sizeof kiosk_events / sizeof kiosk_events[0]; k++)
-			if (kiosk_events[k].id == (int)ev[i].ev)
-				name = kiosk_events[k].name;
 		if (a->trace != NULL) {
 			fprintf(a->trace, "MAINTENANCE %s %s\n", name, oc[ev[i].outcome]);
 			fflush(a->trace);

@@ -32,6 +32,12 @@ static const struct kiosk_event_info *info_of(int id)
 	return NULL;
 }
 
+const char *kiosk_event_name(enum kiosk_event ev)
+{
+	const struct kiosk_event_info *e = info_of((int)ev);
+	return e != NULL ? e->name : "?";
+}
+
 /* The body of entry seq (everything but its hash), compact, keys in order;
  * detail (may be NULL) is already a JSON string literal. */
 static int body_of(char *buf, size_t size, int64_t seq, const struct kiosk_event_info *e,

@@ -23,6 +23,8 @@ struct kiosk_journal;
  * chain does not hold. */
 enum iso_err kiosk_journal_open(const char *path, const char *source, struct kiosk_journal **ret);
 void kiosk_journal_close(struct kiosk_journal *j);
+/* An event's name in events.tsv ("maintenance-start"), or "?". */
+const char *kiosk_event_name(enum kiosk_event ev);
 enum iso_err kiosk_journal_add(struct kiosk_journal *j, enum kiosk_event ev,
 			       enum journal_outcome outcome, int64_t time);
 /* The same with a detail: who and what of a maintenance (the technician,

@@ -23,12 +23,8 @@ static void take(struct maint_mode *m, char *out, size_t size)
 	int n = mm_take_events(m, ev, MM_EVENTS_MAX);
 	out[0] = '\0';
 	for (int i = 0; i < n; i++) {
-		const char *name = "?";
-		for (size_t k = 0; k < sizeof kiosk_events / sizeof kiosk_events[0]; k++)
-			if (kiosk_events[k].id == (int)ev[i].ev)
-				name = kiosk_events[k].name;
-		snprintf(out + strlen(out), size - strlen(out), "%s%s:%s", i ? " " : "", name,
-			 oc[ev[i].outcome]);
+		snprintf(out + strlen(out), size - strlen(out), "%s%s:%s", i ? " " : "",
+			 kiosk_event_name(ev[i].ev), oc[ev[i].outcome]);
 		CHECK(ev[i].ev == EV_MAINTENANCE_REFUSED || strstr(ev[i].detail, "technician=Jeanne Martin token=") != NULL);
 	}
 }
